@@ -1,0 +1,26 @@
+"""Text in, resolved features out: read a report, find what it names, give it geometry."""
+
+from geo._errors import BaymapError, GazetteerError, ReportError
+from geo.features import ResolvedFeature, features_from_mentions
+from geo.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from geo.matching import Mention, mentions_from_report
+from geo.report import Report, report_from_bytes, report_from_path
+from geo.unresolved import Unresolved, unresolved_from_report
+
+__all__ = [
+    "BaymapError",
+    "Gazetteer",
+    "GazetteerEntry",
+    "GazetteerError",
+    "Mention",
+    "Report",
+    "ReportError",
+    "ResolvedFeature",
+    "Unresolved",
+    "features_from_mentions",
+    "load_gazetteer",
+    "mentions_from_report",
+    "report_from_bytes",
+    "report_from_path",
+    "unresolved_from_report",
+]

@@ -1,0 +1,166 @@
+"""Reading a report: decode its bytes, find its sections and sentences, normalise it for matching."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from geo._errors import ReportError
+
+#: Larger inputs are refused rather than read into memory whole.
+MAX_REPORT_BYTES = 50 * 1024 * 1024
+ENCODINGS = ("utf-8", "gb18030")
+SECTION_HEADING = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})、([^。\n]*)", re.MULTILINE)
+SENTENCE_END = "。！？；!?\n"
+PREAMBLE = "前言"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered top-level section (一、二、…) and where it starts in the text."""
+
+    number: str
+    title: str
+    start: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}、{self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Report:
+    """A decoded report: `text` is what offsets index; `normalised` has the same length."""
+
+    name: str
+    text: str
+    encoding: str
+    sections: tuple[Section, ...] = field(repr=False)
+    normalised: str = field(repr=False)
+
+    @property
+    def title(self) -> str:
+        first = next((line.strip() for line in self.text.splitlines() if line.strip()), "")
+        return first[:80] or self.name
+
+    def section_at(self, offset: int) -> Section:
+        starts = [s.start for s in self.sections]
+        return self.sections[max(bisect.bisect_right(starts, offset) - 1, 0)]
+
+    def sentence_at(self, start: int, end: int) -> str:
+        """The whole sentence around text[start:end], verbatim."""
+        left = max(self.text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
+        rights = [i for ch in SENTENCE_END if (i := self.text.find(ch, end)) != -1]
+        right = min(rights) + 1 if rights else len(self.text)
+        return self.text[left:right].strip()
+
+
+def report_from_path(path: str | Path) -> Report:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_REPORT_BYTES:
+            raise ReportError(
+                f"{path}: {size / 1e6:.0f} MB is more than the {MAX_REPORT_BYTES // 2**20} MiB "
+                "a report may be; split it into several reports"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ReportError(f"{path}: is a folder, not a report file") from None
+    except PermissionError:
+        raise ReportError(f"{path}: permission denied") from None
+    return report_from_bytes(data, name=str(path))
+
+
+def report_from_bytes(data: bytes, name: str = "report") -> Report:
+    text, encoding = decode_report(data, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ReportError(f"{name}: the report is empty")
+    return Report(
+        name=name,
+        text=text,
+        encoding=encoding,
+        sections=sections_from_text(text),
+        normalised=normalise_for_matching(text),
+    )
+
+
+def decode_report(data: bytes, name: str) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM) or GB18030/GBK; refuse binary data."""
+    if not data.strip():
+        raise ReportError(f"{name}: the report is empty")
+    if b"\x00" in data[:8192]:
+        raise ReportError(f"{name}: looks like a binary file, not text (save it as plain text)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _mostly_text(text):
+            return text, encoding
+    raise ReportError(
+        f"{name}: cannot decode the report as UTF-8 or GB18030/GBK; save it as UTF-8 text"
+    )
+
+
+def _mostly_text(text: str) -> bool:
+    """Reject decodings full of control characters (binary data that happened to decode)."""
+    controls = sum(1 for ch in text[:20000] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls <= len(text[:20000]) // 100
+
+
+def sections_from_text(text: str) -> tuple[Section, ...]:
+    sections = [Section("", PREAMBLE, 0)]
+    for match in SECTION_HEADING.finditer(text):
+        sections.append(Section(match.group(1), match.group(2).strip(), match.start(1)))
+    return tuple(sections)
+
+
+def normalise_for_matching(text: str) -> str:
+    """Full-width forms folded, Traditional characters simplified, ASCII lower-cased; length kept."""
+    table = _char_table(frozenset(text))
+    return text.translate(table) if table else text
+
+
+def _char_table(chars: frozenset[str]) -> dict[int, str]:
+    table = {}
+    simplified = _to_simplified("".join(sorted(c for c in chars if ord(c) > 0x2E7F)))
+    for ch in chars:
+        folded = _fold_char(ch)
+        folded = simplified.get(folded, folded)
+        if folded != ch:
+            table[ord(ch)] = folded
+    return table
+
+
+@cache
+def _fold_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) != 1:
+        return ch
+    return folded.lower() if folded.isascii() else folded
+
+
+def _to_simplified(chars: str) -> dict[str, str]:
+    """Character-by-character Traditional→Simplified, so offsets never move."""
+    converter = _opencc()
+    converted = converter.convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):
+        return {}
+    return {t: s for t, s in zip(chars, converted, strict=True) if len(s) == 1 and s != t}
+
+
+@cache
+def _opencc():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")

@@ -1,0 +1,116 @@
+"""Strings that look like place names but matched no gazetteer entry: what the gazetteer missed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from geo.matching import Mention
+from geo.report import Report
+
+#: Endings of Chinese place, corridor and zone names; longest first.
+SUFFIXES = (
+    "合作区", "试验区", "示范区", "实验区", "开发区", "产业园", "科学园", "片区", "新区", "园区",
+    "港区", "机场", "铁路", "高铁", "城际", "大桥", "口岸", "码头", "枢纽港", "母港", "园", "港", "区",
+)
+#: Characters that may follow a name (punctuation, particles, common verbs' first characters).
+FOLLOWERS = "的和与及等建开投被为在、，。；：,.;:)）」”》〉 \n\t"
+#: Where to stop walking back from an ending: punctuation and particles that never sit inside a name.
+STOPS = set("，。、；：！？“”‘’《》（）()〈〉「」【】 \n\t,.;:!?的在和及或到向对由把将被是了等个各0123456789")
+#: Leading words that begin a clause, not a name.
+LEADING_VERBS = (
+    "建设", "推进", "加快", "打造", "共建", "设立", "推动", "支持", "实施", "开工", "建成", "谋划",
+    "深化", "强化", "加强", "发挥", "推出", "成立", "落实", "筹建", "引领", "携手", "促进", "统筹",
+    "试点", "探索", "围绕", "充分", "全面", "积极", "重大", "特色", "首批", "国家", "省级", "一批",
+    "列入", "获批", "主要",
+    "个", "与", "全", "各", "该", "其", "本", "此",
+)
+#: Generic words with a place ending that name no particular place.
+GENERIC = {
+    "地区", "城区", "市区", "特区", "社区", "园区", "港区", "景区", "辖区", "片区", "新区", "郊区",
+    "湾区", "库区", "山区", "灾区", "校区", "街区", "垦区", "自贸区", "保税区", "示范区", "试验区",
+    "合作区", "开发区", "实验区", "功能区", "核心区", "先行区", "承载区", "集聚区", "主城区", "县区",
+    "友好港",
+    "港", "区", "园", "口岸", "机场", "铁路", "大桥", "城际", "高铁", "码头", "产业园", "科学园",
+}
+MAX_NAME = 16
+_ENDINGS = re.compile("|".join(map(re.escape, SUFFIXES)))
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    text: str
+    count: int
+    start: int
+    """Offset of the first occurrence in the report text."""
+    quote: str
+    section: str
+    report: str
+
+
+def unresolved_from_report(report: Report, mentions: list[Mention]) -> list[Unresolved]:
+    """Candidates ranked by how often they occur (then by first occurrence)."""
+    covered = _covered(len(report.text), mentions)
+    found: dict[str, int] = {}
+    counts: Counter[str] = Counter()
+    text = report.text
+    for match in _ENDINGS.finditer(text):
+        start, end = match.span()
+        if covered[end - 1] or (end < len(text) and text[end] not in FOLLOWERS):
+            continue
+        name_start = _name_start(text, start, covered)
+        if start - name_start >= MAX_NAME:
+            continue  # a run this long is a clause, not a name
+        name = _trim_leading_verbs(text[name_start:end])
+        if name in GENERIC or len(name) < len(match.group()) + 2:
+            continue
+        counts[name] += 1
+        found.setdefault(name, end - len(name))
+    ranked = sorted(counts, key=lambda n: (-counts[n], found[n]))
+    return [
+        Unresolved(
+            text=name,
+            count=counts[name],
+            start=found[name],
+            quote=report.sentence_at(found[name], found[name] + len(name)),
+            section=report.section_at(found[name]).label,
+            report=report.name,
+        )
+        for name in ranked
+    ]
+
+
+def _covered(length: int, mentions: list[Mention]) -> bytearray:
+    covered = bytearray(length)
+    for mention in mentions:
+        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+    return covered
+
+
+def _name_start(text: str, ending_start: int, covered: bytearray) -> int:
+    """Walk back from a name's ending while the characters could still belong to it."""
+    start = ending_start
+    while (
+        start > 0
+        and ending_start - start < MAX_NAME
+        and text[start - 1] not in STOPS
+        and not covered[start - 1]
+        and _is_name_char(text[start - 1])
+    ):
+        start -= 1
+    return start
+
+
+def _is_name_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or ch.isalnum()
+
+
+def _trim_leading_verbs(name: str) -> str:
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for verb in LEADING_VERBS:
+            if name.startswith(verb) and len(name) > len(verb) + 1:
+                name, trimmed = name[len(verb) :], True
+    return name
