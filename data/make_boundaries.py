@@ -78,7 +78,7 @@ def build(tolerance: float) -> dict:
     root = Path(provider.get_dataset_root("administrative")).parent
     rows = district_rows(provider.get_index_db("administrative"))
     raw = []
-    for adcode, province, city, district, rel in rows:
+    for *_, rel in rows:
         geom = shape(json.loads((root / rel).read_text(encoding="utf-8")))
         raw.append(shapely.make_valid(wgs84_from_gcj02(geom)))
     cleaned = shapely.coverage_clean(raw, snapping_distance=tolerance / 4)
@@ -89,8 +89,13 @@ def build(tolerance: float) -> dict:
     by_city: dict[tuple[str, str], list] = {}
     for (adcode, province, city, district, _), geom in zip(rows, simplified, strict=True):
         if district != city:  # 东莞 and 中山 have no districts: the row is the city itself
-            props = {"adcode": adcode, "level": "district", "name_zh": district,
-                     "city": city, "province": province}
+            props = {
+                "adcode": adcode,
+                "level": "district",
+                "name_zh": district,
+                "city": city,
+                "province": province,
+            }
             features.append(rounded_feature(props, geom))
         by_city.setdefault((province, city), []).append((adcode, geom))
     guangdong = []
@@ -100,11 +105,9 @@ def build(tolerance: float) -> dict:
         geom = shapely.coverage_union_all([g for _, g in members])
         if province == "广东省":
             guangdong.append(geom)
-        props = {"adcode": city_code, "level": "city", "name_zh": city,
-                 "city": city, "province": province}
+        props = {"adcode": city_code, "level": "city", "name_zh": city, "city": city, "province": province}
         features.append(rounded_feature(props, geom))
-    props = {"adcode": "440000", "level": "province", "name_zh": "广东省",
-             "city": None, "province": "广东省"}
+    props = {"adcode": "440000", "level": "province", "name_zh": "广东省", "city": None, "province": "广东省"}
     features.append(rounded_feature(props, shapely.coverage_union_all(guangdong)))
     features.sort(key=lambda f: (f["properties"]["adcode"], f["properties"]["level"]))
     return {

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import geopandas as gpd
 import shapely
-from shapely.geometry import shape
 
 from geo.lnglat import LngLat
+
+RESOURCE = "boundaries.geojson"
 
 
 @dataclass(frozen=True)
@@ -25,37 +27,34 @@ class Boundary:
 
 
 @cache
+def boundaries_frame() -> gpd.GeoDataFrame:
+    """Every shipped boundary as a GeoDataFrame indexed by adcode (EPSG:4326)."""
+    with resources.as_file(resources.files("data").joinpath(RESOURCE)) as path:
+        frame = gpd.read_file(path)
+    return frame.set_crs("EPSG:4326", allow_override=True).set_index("adcode", drop=False)
+
+
+@cache
 def load_boundaries() -> dict[str, Boundary]:
     """Every shipped boundary by adcode (districts, cities, Guangdong, Hong Kong, Macao)."""
-    text = resources.files("data").joinpath("boundaries.geojson").read_text(encoding="utf-8")
-    boundaries = {}
-    for feature in json.loads(text)["features"]:
-        props = feature["properties"]
-        geometry = shape(feature["geometry"])
-        shapely.prepare(geometry)
-        boundaries[props["adcode"]] = Boundary(
-            adcode=props["adcode"],
-            level=props["level"],
-            name_zh=props["name_zh"],
-            city=props["city"],
-            province=props["province"],
-            geometry=geometry,
-        )
-    return boundaries
+    return {
+        row.adcode: Boundary(row.adcode, row.level, row.name_zh, row.city, row.province, row.geometry)
+        for row in boundaries_frame().itertuples()
+    }
 
 
 @cache
 def boundaries_metadata() -> dict[str, str]:
-    text = resources.files("data").joinpath("boundaries.geojson").read_text(encoding="utf-8")
+    text = resources.files("data").joinpath(RESOURCE).read_text(encoding="utf-8")
     return json.loads(text)["metadata"]
 
 
 def district_containing(point: LngLat) -> Boundary | None:
     """The county-level unit (or undivided city such as 东莞) that contains a point."""
-    p = shapely.Point(point.lng, point.lat)
-    candidates = [b for b in load_boundaries().values() if b.level in ("district", "city")]
-    districts = [b for b in candidates if b.level == "district" and b.geometry.covers(p)]
-    if districts:
-        return districts[0]
-    undivided = {b.city for b in candidates if b.level == "district"}
-    return next((b for b in candidates if b.name_zh not in undivided and b.geometry.covers(p)), None)
+    frame = boundaries_frame()
+    hits = frame.iloc[frame.sindex.query(shapely.Point(point.lng, point.lat), predicate="covered_by")]
+    divided = set(frame.loc[frame.level == "district", "city"])
+    for row in hits.itertuples():
+        if row.level == "district" or (row.level == "city" and row.name_zh not in divided):
+            return load_boundaries()[row.adcode]
+    return None

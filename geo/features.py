@@ -29,6 +29,5 @@ def features_from_mentions(mentions: list[Mention], gazetteer: Gazetteer) -> lis
         by_entry.setdefault(mention.entry_id, []).append(mention)
     geometries = geometries_from_gazetteer(gazetteer, list(by_entry))
     return [
-        ResolvedFeature(gazetteer[entry_id], geometries[entry_id], tuple(found))
-        for entry_id, found in by_entry.items()
+        ResolvedFeature(gazetteer[entry_id], geometries[entry_id], tuple(found)) for entry_id, found in by_entry.items()
     ]

@@ -22,8 +22,18 @@ GEOMETRY_FORMS = ("boundary", "point", "points", "line", "polygon", "union", "di
 #: Forms typed by hand must say where their coordinates come from and how precise they are.
 HAND_MADE_FORMS = ("point", "points", "line", "polygon", "disc", "border_zone")
 ENTRY_FIELDS = {
-    "id", "name_zh", "name_en", "aliases", "aliases_en", "layer", "kind", "geometry",
-    "within", "source", "precision", "note",
+    "id",
+    "name_zh",
+    "name_en",
+    "aliases",
+    "aliases_en",
+    "layer",
+    "kind",
+    "geometry",
+    "within",
+    "source",
+    "precision",
+    "note",
 }
 REQUIRED_FIELDS = ("id", "name_zh", "name_en", "aliases", "layer", "kind", "geometry")
 _LINE = "__line__"
@@ -126,9 +136,7 @@ def entries_from_document(doc: Any, name: str) -> Iterable[GazetteerEntry]:
     for raw in doc["entries"]:
         entry = entry_from_mapping(raw, name)
         if entry.id in seen:
-            raise GazetteerError(
-                f"{name}:{line_of(raw)}: id '{entry.id}' is already defined at line {seen[entry.id]}"
-            )
+            raise GazetteerError(f"{name}:{line_of(raw)}: id '{entry.id}' is already defined at line {seen[entry.id]}")
         seen[entry.id] = line_of(raw)
         yield entry
 
@@ -210,7 +218,9 @@ def geometry_from_mapping(raw: Any, fail) -> dict[str, Any]:
         raise fail(f"'geometry' must be a mapping with one of: {', '.join(GEOMETRY_FORMS)}")
     forms = [k for k in raw if k != _LINE]
     if len(forms) != 1 or forms[0] not in GEOMETRY_FORMS:
-        raise fail(f"'geometry' must have exactly one of: {', '.join(GEOMETRY_FORMS)} (got {', '.join(forms) or 'none'})")
+        raise fail(
+            f"'geometry' must have exactly one of: {', '.join(GEOMETRY_FORMS)} (got {', '.join(forms) or 'none'})"
+        )
     form, value = forms[0], raw[forms[0]]
     checks = {
         "boundary": lambda v: isinstance(v, str) and v.isdigit() and len(v) == 6,
@@ -220,8 +230,12 @@ def geometry_from_mapping(raw: Any, fail) -> dict[str, Any]:
         "polygon": lambda v: isinstance(v, list) and len(v) >= 3 and all(_is_lnglat(p) for p in v),
         "union": lambda v: isinstance(v, list) and len(v) >= 1 and all(isinstance(i, str) for i in v),
         "disc": lambda v: isinstance(v, dict) and _is_lnglat(v.get("center")) and _is_number(v.get("area_km2")),
-        "border_zone": lambda v: isinstance(v, dict) and isinstance(v.get("between"), list)
-        and len(v["between"]) == 2 and _is_number(v.get("width_km")),
+        "border_zone": lambda v: (
+            isinstance(v, dict)
+            and isinstance(v.get("between"), list)
+            and len(v["between"]) == 2
+            and _is_number(v.get("width_km"))
+        ),
     }
     if not checks[form](value):
         raise fail(f"geometry '{form}' is malformed: {GEOMETRY_HELP[form]}")
@@ -246,15 +260,21 @@ def _is_number(v: Any) -> bool:
 
 def _is_lnglat(v: Any) -> bool:
     return (
-        isinstance(v, list) and len(v) == 2
+        isinstance(v, list)
+        and len(v) == 2
         and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
-        and -180 <= v[0] <= 180 and -90 <= v[1] <= 90
+        and -180 <= v[0] <= 180
+        and -90 <= v[1] <= 90
     )
 
 
 def _is_station(v: Any) -> bool:
-    return isinstance(v, dict) and isinstance(v.get("name"), str) and _is_lnglat(v.get("lnglat")) \
+    return (
+        isinstance(v, dict)
+        and isinstance(v.get("name"), str)
+        and _is_lnglat(v.get("lnglat"))
         and isinstance(v.get("within"), str)
+    )
 
 
 def _strip_lines(value: Any) -> Any:

@@ -20,6 +20,8 @@ class Mention:
     start: int
     end: int
     quote: str
+    quote_start: int
+    """Offset of the quote in the report text, so the mention sits at start - quote_start in it."""
     section: str
     report: str
 
@@ -64,13 +66,15 @@ def mentions_from_report(
         start, end = last + 1 - len(key), last + 1
         if target.entry_id is None or not _fits_context(report.normalised, start, end, target.alias):
             continue
+        left, right = report.sentence_span(start, end)
         mentions.append(
             Mention(
                 entry_id=target.entry_id,
                 text=report.text[start:end],
                 start=start,
                 end=end,
-                quote=report.sentence_at(start, end),
+                quote=report.text[left:right],
+                quote_start=left,
                 section=report.section_at(start).label,
                 report=report.name,
             )
@@ -83,7 +87,7 @@ def _fits_context(text: str, start: int, end: int, alias: Alias) -> bool:
     if alias.text.isascii():
         before = text[start - 1] if start > 0 else " "
         after = text[end] if end < len(text) else " "
-        if before.isascii() and before.isalnum() or after.isascii() and after.isalnum():
+        if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
             return False
     if alias.near:
         window = text[max(0, start - alias.window) : end + alias.window]

@@ -53,10 +53,19 @@ class Report:
 
     def sentence_at(self, start: int, end: int) -> str:
         """The whole sentence around text[start:end], verbatim."""
+        left, right = self.sentence_span(start, end)
+        return self.text[left:right]
+
+    def sentence_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets of the sentence around text[start:end], without surrounding white space."""
         left = max(self.text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
         rights = [i for ch in SENTENCE_END if (i := self.text.find(ch, end)) != -1]
         right = min(rights) + 1 if rights else len(self.text)
-        return self.text[left:right].strip()
+        while left < start and self.text[left].isspace():
+            left += 1
+        while right > end and self.text[right - 1].isspace():
+            right -= 1
+        return left, right
 
 
 def report_from_path(path: str | Path) -> Report:
@@ -107,9 +116,7 @@ def decode_report(data: bytes, name: str) -> tuple[str, str]:
             continue
         if _mostly_text(text):
             return text, encoding
-    raise ReportError(
-        f"{name}: cannot decode the report as UTF-8 or GB18030/GBK; save it as UTF-8 text"
-    )
+    raise ReportError(f"{name}: cannot decode the report as UTF-8 or GB18030/GBK; save it as UTF-8 text")
 
 
 def _mostly_text(text: str) -> bool:

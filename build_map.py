@@ -1,0 +1,113 @@
+"""build-map: turn policy reports into an interactive map of the places, corridors and zones they name."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+from geo import (
+    BaymapError,
+    Report,
+    features_from_mentions,
+    load_gazetteer,
+    mentions_from_report,
+    report_from_bytes,
+    report_from_path,
+    unresolved_from_report,
+)
+from geo.matching import matcher_from_gazetteer
+from layers import load_styles, map_from_features, write_outputs
+from layers.exports import geojson_from_features, mentions_csv, unresolved_csv
+
+SAMPLE = "sample-report.txt"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="build-map",
+        description=__doc__,
+        epilog="With no REPORT, maps the bundled sample: Guangzhou's 2019 progress report on the Greater Bay Area.",
+    )
+    parser.add_argument(
+        "reports",
+        nargs="*",
+        metavar="REPORT",
+        help="report files (UTF-8 or GB18030/GBK plain text); '-' reads standard input",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTDIR",
+        type=Path,
+        default=Path("baymap-map"),
+        help="folder for map.html, features.geojson, mentions.csv and unresolved.csv (default: ./baymap-map)",
+    )
+    parser.add_argument(
+        "--gazetteer",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="extra gazetteer YAML whose entries add to or replace the shipped ones (repeatable)",
+    )
+    parser.add_argument("--styles", metavar="FILE", help="layer styles YAML to use instead of the shipped one")
+    parser.add_argument("--title", help="map title (default: the report's first line)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    return parser.parse_args(argv)
+
+
+def read_reports(names: list[str]) -> list[Report]:
+    if not names:
+        sample = resources.files("data").joinpath(SAMPLE)
+        return [report_from_bytes(sample.read_bytes(), name=SAMPLE)]
+    return [
+        report_from_bytes(sys.stdin.buffer.read(), name="<stdin>") if name == "-" else report_from_path(name)
+        for name in names
+    ]
+
+
+def build(args: argparse.Namespace) -> str:
+    started = time.perf_counter()
+    gazetteer = load_gazetteer(*args.gazetteer)
+    styles = load_styles(args.styles)
+    reports = read_reports(args.reports)
+    matcher = matcher_from_gazetteer(gazetteer)
+    mentions, unresolved = [], []
+    for report in reports:
+        found = mentions_from_report(report, gazetteer, matcher)
+        mentions.extend(found)
+        unresolved.extend(unresolved_from_report(report, found))
+    features = features_from_mentions(mentions, gazetteer)
+    title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} reports")
+    subtitle = " · ".join(r.name for r in reports)
+    files = {
+        "map.html": map_from_features(features, styles, title, subtitle),
+        "features.geojson": geojson_from_features(features),
+        "mentions.csv": mentions_csv(features),
+        "unresolved.csv": unresolved_csv(unresolved),
+    }
+    write_outputs(args.output, files)
+    seconds = time.perf_counter() - started
+    return (
+        f"mapped {len(features)} places, corridors and zones ({len(mentions)} mentions) "
+        f"from {len(reports)} report{'s' if len(reports) != 1 else ''}; "
+        f"{len(unresolved)} unresolved; {seconds:.1f} s → {args.output / 'map.html'}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        summary = build(args)
+    except BaymapError as err:
+        print(f"build-map: error: {err}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Popup and tooltip HTML for a feature: names, category, and every sentence that mentions it."""
+
+from __future__ import annotations
+
+import html
+
+from geo.features import ResolvedFeature
+from geo.matching import Mention
+from layers.styles import LayerStyle
+
+
+def escape_text(text: str) -> str:
+    """Report text is data, never markup: escape HTML, and the characters a JS template literal reads."""
+    return html.escape(text, quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def tooltip_html(feature: ResolvedFeature) -> str:
+    entry = feature.entry
+    return f"{escape_text(entry.name_zh)} · {escape_text(entry.name_en)}"
+
+
+def popup_html(feature: ResolvedFeature, style: LayerStyle) -> str:
+    entry = feature.entry
+    count = len(feature.mentions)
+    times = "once" if count == 1 else f"{count} times"
+    parts = [
+        '<div class="baymap-popup">',
+        f'<div class="bm-name">{escape_text(entry.name_zh)}</div>',
+        f'<div class="bm-name-en">{escape_text(entry.name_en)}</div>',
+        f'<div class="bm-meta">{escape_text(style.label)} · {escape_text(entry.kind)} · '
+        f"mentioned {times} (提及 {count} 次)</div>",
+    ]
+    if entry.precision:
+        parts.append(f'<div class="bm-prov">Location: {escape_text(entry.precision)}</div>')
+    if entry.note:
+        parts.append(f'<div class="bm-prov">{escape_text(entry.note)}</div>')
+    parts.append('<ol class="bm-quotes">')
+    parts.extend(quote_html(m) for m in feature.mentions)
+    parts.append("</ol></div>")
+    return "".join(parts)
+
+
+def quote_html(mention: Mention) -> str:
+    """The mention's sentence, verbatim, with the mention itself highlighted."""
+    at = mention.start - mention.quote_start
+    quote = mention.quote
+    before, found, after = quote[:at], quote[at : at + len(mention.text)], quote[at + len(mention.text) :]
+    body = f"{escape_text(before)}<mark>{escape_text(found)}</mark>{escape_text(after)}"
+    return f'<li><q>{body}</q><div class="bm-section">{escape_text(mention.section)}</div></li>'
