@@ -89,6 +89,10 @@ def report_from_path(path: str | Path) -> Report:
 
 def report_from_bytes(data: bytes, name: str = "report") -> Report:
     text, encoding = decode_report(data, name)
+    return report_from_text(text, name, encoding)
+
+
+def report_from_text(text: str, name: str = "report", encoding: str = "utf-8") -> Report:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ReportError(f"{name}: the report is empty")

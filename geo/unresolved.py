@@ -35,8 +35,9 @@ SUFFIXES = (
     "港",
     "区",
 )
-#: Characters that may follow a name (punctuation, particles, common verbs' first characters).
-FOLLOWERS = "的和与及等建开投被为在、，。；：,.;:)）」”》〉 \n\t"
+#: A one-character ending (港, 区, 园) ends a name only before punctuation or one of these particles;
+#: otherwise it is usually part of a longer word (港澳, 区域, 园林, 赴港上市…).
+FOLLOWERS = "的和与及等建开投被为在将已正由、，。；：！？,.;:!?)）」”》〉 \n\t"
 #: Where to stop walking back from an ending: punctuation and particles that never sit inside a name.
 STOPS = set("，。、；：！？“”‘’《》（）()〈〉「」【】 \n\t,.;:!?的在和及或到向对由把将被是了等个各0123456789")
 #: Leading words that begin a clause, not a name.
@@ -78,6 +79,8 @@ LEADING_VERBS = (
     "省级",
     "一批",
     "列入",
+    "建立",
+    "配套",
     "获批",
     "主要",
     "个",
@@ -125,6 +128,9 @@ GENERIC = {
     "主城区",
     "县区",
     "友好港",
+    "自贸试验区",
+    "自由贸易试验区",
+    "自由贸易区",
     "港",
     "区",
     "园",
@@ -159,11 +165,13 @@ def unresolved_from_report(report: Report, mentions: list[Mention]) -> list[Unre
     found: dict[str, int] = {}
     counts: Counter[str] = Counter()
     text = report.text
+    previous_end = 0
     for match in _ENDINGS.finditer(text):
         start, end = match.span()
-        if covered[end - 1] or (end < len(text) and text[end] not in FOLLOWERS):
+        one_char = len(match.group()) == 1
+        if covered[end - 1] or (one_char and end < len(text) and text[end] not in FOLLOWERS):
             continue
-        name_start = _name_start(text, start, covered)
+        name_start = max(_name_start(text, start, covered), previous_end)
         if start - name_start >= MAX_NAME:
             continue  # a run this long is a clause, not a name
         name = _trim_leading_verbs(text[name_start:end])
@@ -171,6 +179,7 @@ def unresolved_from_report(report: Report, mentions: list[Mention]) -> list[Unre
             continue
         counts[name] += 1
         found.setdefault(name, end - len(name))
+        previous_end = end
     ranked = sorted(counts, key=lambda n: (-counts[n], found[n]))
     return [
         Unresolved(

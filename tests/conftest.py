@@ -1,0 +1,56 @@
+"""Shared fixtures: the shipped gazetteer, the bundled sample report and one build of its map."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import build_map
+from geo import load_gazetteer, mentions_from_report, report_from_bytes
+
+SHARED_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "reports" / "guangzhou-gba-progress-2019.txt"
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def sample_bytes() -> bytes:
+    return resources.files("data").joinpath("sample-report.txt").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def sample(sample_bytes):
+    return report_from_bytes(sample_bytes, name="sample-report.txt")
+
+
+@pytest.fixture(scope="session")
+def sample_mentions(sample, gazetteer):
+    return mentions_from_report(sample, gazetteer)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The sample map built once, as a user would: `build-map -o OUTDIR`."""
+    outdir = tmp_path_factory.mktemp("sample-map")
+    assert build_map.main(["-o", str(outdir), "-q"]) == 0
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def sample_geojson(sample_build) -> dict:
+    return json.loads((sample_build / "features.geojson").read_text(encoding="utf-8"))
+
+
+def build(tmp_path: Path, text: str | bytes, *extra: str) -> Path:
+    """Build a map of a small hand-made report; returns the output folder."""
+    report = tmp_path / "report.txt"
+    report.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    outdir = tmp_path / "out"
+    assert build_map.main([str(report), "-o", str(outdir), "-q", *extra]) == 0
+    return outdir

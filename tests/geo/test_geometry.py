@@ -1,0 +1,86 @@
+"""Geometry built from the gazetteer: areas, composite zones, groupings and corridors."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+
+from geo.boundaries import load_boundaries
+from geo.geometry import area_km2, geometry_from_entry
+
+
+def geometry(gazetteer, entry_id):
+    return geometry_from_entry(gazetteer[entry_id], gazetteer)
+
+
+@pytest.mark.parametrize(
+    ("adcode", "official_km2"),
+    [("440100", 7434), ("440300", 1997), ("810000", 1114), ("440115", 803), ("441900", 2460)],
+)
+def test_boundary_areas_match_official_figures(adcode, official_km2):
+    # Official figures count land only and differ in how they treat reclaimed land and islands.
+    assert area_km2(load_boundaries()[adcode].geometry) == pytest.approx(official_km2, rel=0.16)
+
+
+def test_guangqing_junction_zone_is_the_reports_9978_km2_without_all_of_yingde(gazetteer):
+    zone = geometry(gazetteer, "guangqing_junction_zone")
+    assert area_km2(zone) == pytest.approx(9978, rel=0.03)
+    yingde = load_boundaries()["441881"].geometry
+    assert area_km2(zone.intersection(yingde)) < 0.15 * area_km2(yingde)
+    for district in ("440114", "440117", "440118", "441802", "441803", "441821"):
+        assert zone.covers(load_boundaries()[district].geometry.representative_point())
+
+
+def test_districts_share_borders_without_gaps_or_overlaps():
+    districts = [b.geometry for b in load_boundaries().values() if b.level == "district"]
+    assert shapely.coverage_is_valid(districts)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "members"),
+    [
+        ("guang_fo_zhao", ["440100", "440600", "441200"]),
+        ("zhu_zhong_jiang", ["440400", "442000", "440700"]),
+        ("qing_yun_shao", ["441800", "445300", "440200"]),
+        ("gfzqys_economic_circle", ["440100", "440600", "441200", "441800", "445300", "440200"]),
+        ("sui_gang_ao", ["440100", "810000", "820000"]),
+    ],
+)
+def test_groupings_are_exactly_their_member_cities(gazetteer, entry_id, members):
+    union = shapely.union_all([load_boundaries()[code].geometry for code in members])
+    assert area_km2(geometry(gazetteer, entry_id)) == pytest.approx(area_km2(union), rel=1e-6)
+    outsider = load_boundaries()["440300"].geometry.representative_point()  # Shenzhen is in none
+    assert not geometry(gazetteer, entry_id).covers(outsider)
+
+
+def test_gba_is_the_eleven_cities(gazetteer):
+    cities = ["440100", "440300", "440400", "440600", "441300", "441900", "442000", "440700", "441200"]
+    expected = sum(area_km2(load_boundaries()[c].geometry) for c in [*cities, "810000", "820000"])
+    assert area_km2(geometry(gazetteer, "gba")) == pytest.approx(expected, rel=0.001)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "first_city", "last_city"),
+    [
+        ("guangshan_railway", "440100", "441500"),
+        ("guangzhan_hsr", "440100", "440800"),
+        ("suiguanshen_intercity", "440100", "440300"),
+        ("guangqing_intercity", "440100", "441800"),
+        ("nansha_bridge", "440100", "441900"),
+        ("gsh_axis", "440100", "810000"),
+        ("gzm_axis", "440100", "820000"),
+    ],
+)
+def test_corridors_run_between_their_termini(gazetteer, entry_id, first_city, last_city):
+    line = geometry(gazetteer, entry_id)
+    assert line.geom_type == "LineString"
+    start, end = shapely.Point(line.coords[0]), shapely.Point(line.coords[-1])
+    assert load_boundaries()[first_city].geometry.covers(start)
+    assert load_boundaries()[last_city].geometry.covers(end)
+
+
+def test_border_zone_follows_the_guangzhou_foshan_border(gazetteer):
+    zone = geometry(gazetteer, "gf_integration_zone")
+    guangzhou, foshan = load_boundaries()["440100"].geometry, load_boundaries()["440600"].geometry
+    assert zone.intersects(guangzhou) and zone.intersects(foshan)
+    assert area_km2(zone) < 0.1 * area_km2(shapely.union_all([guangzhou, foshan]))

@@ -1,0 +1,125 @@
+"""Finding names: leftmost-longest matching, context rules, offsets, and the sample's entities."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo import load_gazetteer, mentions_from_report, report_from_bytes
+from geo.matching import matcher_from_gazetteer
+from geo.report import report_from_text
+
+SHIPPED = load_gazetteer()
+MATCHER = matcher_from_gazetteer(SHIPPED)
+
+#: What a careful reader of the sample report finds, by gazetteer id.
+SAMPLE_ENTITIES = """
+gba guangzhou shenzhen foshan zhongshan yunfu qingyuan dongguan zhuhai jiangmen meizhou hong_kong macao guangdong
+nansha huangpu huadu conghua zengcheng qingcheng qingxin fogang yingde_lianzhang
+guang_fo guang_qing guang_fo_zhao zhu_zhong_jiang qing_yun_shao gfzqys_economic_circle guang_shen sui_gang_ao
+sui_gang sui_ao hk_macao yue_gang_ao yue_gang yue_ao prd east_west_north_guangdong pearl_river_estuary_banks
+one_core_one_belt_one_area
+zhishicheng gz_ai_zone guangqing_junction_zone gdd qianhai shenzhen_pilot_zone gf_integration_zone
+reform_coop_demo_zone guangqing_special_zone sg_smart_mfg_zone health_city gz_green_finance_zone
+gz_red_culture_zone gz_lingnan_culture_zone gd_business_env_zone hengqin_tcm_park
+baiyun_airport baiyun_airport_ftz nansha_port_phase4 guangzhou_port nansha_logistics_center nansha_cruise_terminal
+cbec_hub_port
+guangshan_railway guangzhan_hsr suiguanshen_intercity guangqing_intercity nansha_bridge gsh_axis gzm_axis
+hkust_gz mingzhu_science_park gzmu kiang_wu_nursing umac nsc_guangzhou bioland_lab southern_marine_lab
+ai_digital_lab lingnan_agri_lab aircas_gba unmanned_systems_inst aerospace_flight_center bsl4_lab icas_inst
+cold_seep_facility cell_lineage_facility idnode_guangzhou ipv6_root_server hk_gz_sci_park
+next_gen_internet_center gba_national_science_center
+szse gfex nansha_finance_island clifford_hospital conghua_horse_center from_the_top_forum timetable_base
+""".split()
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    report = report_from_bytes(text.encode("utf-8"))
+    return [(m.entry_id, m.text) for m in mentions_from_report(report, SHIPPED, MATCHER)]
+
+
+def test_the_sample_maps_every_entity_a_careful_reader_finds(sample_mentions):
+    ids = {m.entry_id for m in sample_mentions}
+    assert not set(SAMPLE_ENTITIES) - ids
+    assert len(SAMPLE_ENTITIES) > 90
+
+
+def test_mention_counts_in_the_sample(sample_mentions):
+    counts = Counter(m.entry_id for m in sample_mentions)
+    assert counts["nansha"] == 6  # 南沙新区, 南沙粤港澳全面合作示范区, 南沙自贸片区 ×2, 南沙 (口岸), 南沙国家级新区
+    assert counts["zhishicheng"] == 2
+    assert counts["baiyun_airport"] == 2
+    assert counts["guangzhou_port"] == 1
+    assert counts["guangqing_intercity"] == 1
+
+
+def test_offsets_and_quotes_are_exact(sample, sample_mentions):
+    for m in sample_mentions:
+        assert sample.text[m.start : m.end] == m.text
+        assert sample.text[m.quote_start : m.quote_start + len(m.quote)] == m.quote
+        assert m.quote_start <= m.start and m.end <= m.quote_start + len(m.quote)
+
+
+def test_sections_are_named(sample_mentions):
+    port = next(m for m in sample_mentions if m.entry_id == "nansha_port_phase4")
+    assert port.section == "二、综合性门户城市功能实现新提升"
+    hkust = next(m for m in sample_mentions if m.entry_id == "hkust_gz")
+    assert hkust.section.startswith("六、")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("南沙港区四期开工。", [("nansha_port_phase4", "南沙港区四期")]),
+        ("中山大学与中山市合作。", [("zhongshan", "中山市")]),
+        ("广佛肇、珠中江协同发展。", [("guang_fo_zhao", "广佛肇"), ("zhu_zhong_jiang", "珠中江")]),
+        ("建设广佛肇清云韶经济圈。", [("gfzqys_economic_circle", "广佛肇清云韶经济圈")]),
+        ("穗港澳合作。", [("sui_gang_ao", "穗港澳")]),
+        (
+            "白云国际机场三期，白云机场综合保税区。",
+            [("baiyun_airport", "白云国际机场"), ("baiyun_airport_ftz", "白云机场综合保税区")],
+        ),
+        ("維港環保赴港上市。", []),
+    ],
+)
+def test_leftmost_longest(text, expected):
+    assert found(text) == expected
+
+
+def test_traditional_text_maps_to_the_same_entries_and_quotes_stay_verbatim():
+    report = report_from_bytes("支持廣州南沙建設粵港澳全面合作示範區。".encode())
+    mentions = mentions_from_report(report, SHIPPED, MATCHER)
+    assert [(m.entry_id, m.text) for m in mentions] == [
+        ("guangzhou", "廣州"),
+        ("nansha", "南沙"),
+        ("yue_gang_ao", "粵港澳"),
+    ]
+    assert mentions[0].quote == "支持廣州南沙建設粵港澳全面合作示範區。"
+
+
+def test_latin_names_match_whole_words_only():
+    assert found("Nansha and Qianhai.") == [("nansha", "Nansha"), ("qianhai", "Qianhai")]
+    assert found("Nanshan District.") == []
+
+
+def test_an_alias_with_near_words_needs_them_close_by():
+    assert found("南沙港区四期、国际物流中心等项目开工。")[1] == ("nansha_logistics_center", "国际物流中心")
+    assert found("上海建设国际物流中心。") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("南沙港区四期广州佛山中山大学穗港澳 \n。，abc🙂")) | st.characters(), max_size=80
+    )
+)
+def test_offsets_always_slice_to_the_mention(text):
+    if not text.strip():
+        return
+    report = report_from_text(text, name="h")
+    for m in mentions_from_report(report, SHIPPED, MATCHER):
+        assert 0 <= m.start < m.end <= len(report.text)
+        assert report.text[m.start : m.end] == m.text

@@ -1,0 +1,100 @@
+"""Reading reports: encodings, bad inputs, sections, sentences and normalisation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo import ReportError, report_from_bytes, report_from_path
+from geo.report import MAX_REPORT_BYTES, normalise_for_matching
+from tests.conftest import SHARED_SAMPLE
+
+
+def test_bundled_sample_is_the_shared_report(sample_bytes):
+    if not SHARED_SAMPLE.exists():
+        pytest.skip("../shared is not beside this checkout")
+    assert sample_bytes == SHARED_SAMPLE.read_bytes()
+
+
+def test_sample_decodes_to_its_7202_characters(sample):
+    assert sample.encoding == "utf-8"
+    assert len(sample.text) == 7202
+    assert sample.title == "广州市推进粤港澳大湾区建设进展情况"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_gbk_and_gb18030_decode_to_the_same_text(sample, encoding):
+    text = sample.text.replace("\xa0", " ")  # GBK has no no-break space; GB18030 has every character
+    report = report_from_bytes(text.encode(encoding), name="gbk.txt")
+    assert report.text == text
+    assert report.encoding == "gb18030"
+
+
+def test_utf8_bom_is_dropped_so_offsets_start_at_the_text(sample):
+    report = report_from_bytes(b"\xef\xbb\xbf" + sample.text.encode("utf-8"))
+    assert report.text == sample.text
+
+
+def test_windows_line_endings_are_normalised():
+    report = report_from_bytes("广州\r\n南沙。\r\n".encode())
+    assert report.text == "广州\n南沙。\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n\t\n ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"\xff\xfe\xfd" * 50, "cannot decode"),
+        (bytes(range(1, 32)) * 40, "cannot decode"),
+    ],
+)
+def test_bad_bytes_give_a_clear_error(data, message):
+    with pytest.raises(ReportError, match=message):
+        report_from_bytes(data, name="bad.txt")
+
+
+def test_missing_file_and_folder_are_named(tmp_path):
+    with pytest.raises(ReportError, match="no such file"):
+        report_from_path(tmp_path / "nope.txt")
+    with pytest.raises(ReportError, match="is a folder"):
+        report_from_path(tmp_path)
+
+
+def test_huge_file_is_refused_before_it_is_read(tmp_path):
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as f:
+        f.truncate(MAX_REPORT_BYTES + 1)
+    with pytest.raises(ReportError, match="split it"):
+        report_from_path(huge)
+
+
+def test_sections_of_the_sample(sample):
+    labels = [s.label for s in sample.sections]
+    assert labels[0] == "前言"
+    assert [s.number for s in sample.sections[1:]] == list("一二三四五六七")
+    assert labels[2] == "二、综合性门户城市功能实现新提升"
+    assert sample.section_at(sample.text.index("南沙港区四期")).number == "二"
+    assert sample.section_at(sample.text.index("香港科技大学")).number == "六"
+    assert sample.section_at(0).label == "前言"
+
+
+def test_sentence_is_verbatim_and_whole(sample):
+    start = sample.text.index("南沙港区四期")
+    quote = sample.sentence_at(start, start + 6)
+    assert quote == "南沙港区四期、国际物流中心等项目开工，广州港集团与佛山、中山、云浮等市签订战略合作框架协议。"
+    assert quote in sample.text
+
+
+def test_normalisation_folds_width_and_script_but_keeps_length():
+    text = "廣州南沙（ＩＰｖ６）粵港澳大灣區"
+    folded = normalise_for_matching(text)
+    assert folded == "广州南沙(ipv6)粤港澳大湾区"
+    assert len(folded) == len(text)
+
+
+@given(st.text())
+def test_normalisation_never_moves_offsets(text):
+    assert len(normalise_for_matching(text)) == len(text)
