@@ -59,7 +59,7 @@ def geojson_from_features(features: list[ResolvedFeature]) -> str:
 
 
 def rfc7946_geometry(geometry: shapely.Geometry) -> shapely.Geometry:
-    rounded = shapely.set_precision(geometry, 10**-DECIMALS, mode="pointwise")
+    rounded = shapely.set_precision(geometry, 10**-DECIMALS)
     return _orient(rounded)
 
 

@@ -8,10 +8,13 @@ from geo.features import ResolvedFeature
 from geo.matching import Mention
 from layers.styles import LayerStyle
 
+#: Beyond HTML: what a JS template literal reads (` $ \\) and what folium's Jinja templates read ({ }).
+_ALSO_ESCAPED = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+
 
 def escape_text(text: str) -> str:
-    """Report text is data, never markup: escape HTML, and the characters a JS template literal reads."""
-    return html.escape(text, quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    """Report text is data, never markup or code, wherever folium puts it."""
+    return html.escape(text, quote=True).translate(_ALSO_ESCAPED)
 
 
 def tooltip_html(feature: ResolvedFeature) -> str:

@@ -1,0 +1,103 @@
+"""The map page, parsed: layers, legend, title, tooltips, popups that quote the report, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+from geo.lnglat import LngLat
+from layers.popups import escape_text
+from layers.render import latlng
+from tests.conftest import build
+
+
+class _Page(HTMLParser):
+    """Collects the page's scripts and visible text."""
+
+    def __init__(self):
+        super().__init__()
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+def parse(path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def popups(script: str) -> list[str]:
+    return re.findall(r"\$\(`(.*?)`\)\[0\]", script, flags=re.S)
+
+
+def test_latlng_is_the_one_swap():
+    assert latlng(LngLat(113.5, 22.8)) == [22.8, 113.5]
+
+
+def test_layers_legend_and_title(sample_build):
+    html = (sample_build / "map.html").read_text(encoding="utf-8")
+    page = parse(sample_build / "map.html")
+    script = "\n".join(page.scripts)
+    for label in (
+        "城市与区县 Cities and districts",
+        "交通走廊 Transport corridors",
+        "港口与机场 Ports and airports",
+        "科技与教育 Science and education",
+        "合作区与平台 Cooperation zones and platforms",
+    ):
+        assert json.dumps(label) in script, f"layer control lacks {label}"
+        assert label in html.split('class="baymap-legend"')[1]
+    assert "L.control.layers" in script
+    assert "广州市推进粤港澳大湾区建设进展情况" in " ".join(page.text)
+    assert "fitBounds" in script
+
+
+def test_every_feature_has_a_popup_quoting_the_report(sample_build, sample_geojson):
+    script = "\n".join(parse(sample_build / "map.html").scripts)
+    bodies = popups(script)
+    for feature in sample_geojson["features"]:
+        props = feature["properties"]
+        mine = [b for b in bodies if f'<div class="bm-name">{escape_text(props["name_zh"])}</div>' in b]
+        assert mine, f"no popup for {props['id']}"
+        first = props["mentions"][0]
+        assert f"<mark>{escape_text(first['text'])}</mark>" in mine[0]
+        assert escape_text(first["section"]) in mine[0]
+        assert (
+            f"mentioned {'once' if props['mention_count'] == 1 else str(props['mention_count']) + ' times'}" in mine[0]
+        )
+
+
+def test_report_text_is_escaped_never_run(tmp_path):
+    hostile = "南沙<img src=x onerror=alert(1)>建设`${alert(2)}`，</script><script>alert(3)</script>广州。"
+    out = build(tmp_path, hostile)
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html
+    assert "</script><script>alert(3)" not in html
+    assert "${alert(2)}" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    for body in popups("\n".join(parse(out / "map.html").scripts)):
+        assert "`" not in body
+
+
+def test_title_from_the_report_is_escaped(tmp_path):
+    out = build(tmp_path, "<b>{{ 7*7 }}</b> 南沙报告\n南沙开发。")
+    html = (out / "map.html").read_text(encoding="utf-8")
+    title = html.split('<div class="baymap-title">')[1].split("<small>")[0]
+    assert title == "&lt;b&gt;&#123;&#123; 7*7 &#125;&#125;&lt;/b&gt; 南沙报告"  # not bold, and not evaluated to 49
+
+
+def test_ids_are_sequential_not_random(sample_build):
+    html = (sample_build / "map.html").read_text(encoding="utf-8")
+    assert not re.search(r"_[0-9a-f]{32}\b", html)
+    assert "map_00000001" in html or re.search(r"map_0+[0-9a-f]+", html)

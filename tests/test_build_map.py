@@ -1,0 +1,118 @@
+"""The command line as a user runs it: defaults, options, errors, and the installed `build-map`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import build_map
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build_map.py"), *args], cwd=cwd, input=stdin, capture_output=True, timeout=300
+    )
+
+
+def test_help_explains_every_option():
+    result = run("--help")
+    assert result.returncode == 0
+    for option in ("REPORT", "--output", "--gazetteer", "--styles", "--title", "--quiet", "sample"):
+        assert option in result.stdout.decode()
+
+
+def test_no_arguments_maps_the_bundled_sample(tmp_path):
+    result = run(cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "mapped 100 places, corridors and zones" in result.stdout.decode()
+    assert "0 unresolved" in result.stdout.decode()
+    assert sorted(p.name for p in (tmp_path / "baymap-map").iterdir()) == [
+        "features.geojson",
+        "map.html",
+        "mentions.csv",
+        "unresolved.csv",
+    ]
+
+
+def test_standard_input(tmp_path):
+    result = run("-", "-o", str(tmp_path / "out"), stdin="南沙大桥建成通车。".encode("gbk"))
+    assert result.returncode == 0, result.stderr.decode()
+    assert "mapped 1 places" in result.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        (b"", "the report is empty"),
+        (b"\x00\x01\x02binary", "binary"),
+        (b"\xff\xfe\xfd" * 20, "cannot decode"),
+    ],
+)
+def test_bad_reports_give_one_line_and_write_nothing(tmp_path, content, message):
+    report = tmp_path / "report.txt"
+    if content is not None:
+        report.write_bytes(content)
+    result = run(str(report), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("build-map: error:") and message in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_malformed_gazetteer_names_the_file_and_line(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("entries:\n  - id: x\n    name_zh: 甲\n", encoding="utf-8")
+    result = run("-o", str(tmp_path / "out"), "--gazetteer", str(mine))
+    assert result.returncode == 1
+    assert f"{mine}:2: entry 'x': missing field" in result.stderr.decode()
+
+
+def test_unwritable_output_keeps_what_was_there(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("keep me")
+    result = run("-o", str(blocker))
+    assert result.returncode == 1
+    assert "cannot write the map here" in result.stderr.decode()
+    assert blocker.read_text() == "keep me"
+
+
+def test_title_option(tmp_path):
+    assert build_map.main(["-o", str(tmp_path), "-q", "--title", "我的地图"]) == 0
+    assert '<div class="baymap-title">我的地图' in (tmp_path / "map.html").read_text(encoding="utf-8")
+
+
+def test_installed_command_runs_from_any_folder(tmp_path):
+    command = shutil.which("build-map")
+    assert command, "install the project first: pip install '.[test]'"
+    result = subprocess.run([command, "-o", "here"], cwd=tmp_path, capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "here" / "map.html").stat().st_size > 100_000
+
+
+def test_the_wheel_carries_the_data(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("baymap-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in (
+        "build_map.py",
+        "geo/report.py",
+        "layers/render.py",
+        "data/gazetteer.yaml",
+        "data/layers.yaml",
+        "data/boundaries.geojson",
+        "data/sample-report.txt",
+    ):
+        assert needed in names
