@@ -54,6 +54,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--styles", metavar="FILE", help="layer styles YAML to use instead of the shipped one")
     parser.add_argument("--title", help="map title (default: the report's first line)")
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="one self-contained map.html that works with no network: Leaflet inlined from the local cache "
+        "(python -m layers.assets fetch) and a vector basemap of the shipped outlines instead of map tiles",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser.parse_args(argv)
 
@@ -83,7 +89,7 @@ def build(args: argparse.Namespace) -> str:
     title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} reports")
     subtitle = " · ".join(r.name for r in reports)
     files = {
-        "map.html": map_from_features(features, styles, title, subtitle),
+        "map.html": map_from_features(features, styles, title, subtitle, offline=args.offline),
         "features.geojson": geojson_from_features(features),
         "mentions.csv": mentions_csv(features),
         "unresolved.csv": unresolved_csv(unresolved),

@@ -30,6 +30,9 @@ TOLERANCE_DEG = 0.001
 #: Islands smaller than this (km², roughly) are dropped to keep the file small.
 MIN_PART_KM2 = 0.05
 PROVINCES = ("广东省", "香港特别行政区", "澳门特别行政区")
+#: Drawn only as the offline basemap's land, so the coast and estuary read right; coarse is enough.
+NEIGHBOURS = ("广西壮族自治区", "湖南省", "江西省", "福建省", "海南省")
+NEIGHBOUR_TOLERANCE_DEG = 0.01
 DECIMALS = 5
 OUT = Path(__file__).with_name("boundaries.geojson")
 
@@ -44,6 +47,18 @@ def district_rows(index_db: str) -> list[tuple[str, str, str, str, str]]:
         PROVINCES,
     ).fetchall()
     return [(Path(p).stem, prov, city, dist, p) for p, prov, city, dist in rows]
+
+
+def neighbour_rows(index_db: str) -> list[tuple[str, str, str]]:
+    """(adcode, province, relative path) of the neighbouring provinces."""
+    db = sqlite3.connect(index_db)
+    placeholders = ",".join("?" * len(NEIGHBOURS))
+    rows = db.execute(
+        "select path, province from ADMINISTRATIVE "
+        f"where level = '省' and kind = '陆地' and province in ({placeholders}) order by path",
+        NEIGHBOURS,
+    ).fetchall()
+    return [(Path(p).stem, prov, p) for p, prov in rows]
 
 
 def wgs84_from_gcj02(geom: shapely.Geometry) -> shapely.Geometry:
@@ -109,6 +124,11 @@ def build(tolerance: float) -> dict:
         features.append(rounded_feature(props, geom))
     props = {"adcode": "440000", "level": "province", "name_zh": "广东省", "city": None, "province": "广东省"}
     features.append(rounded_feature(props, shapely.coverage_union_all(guangdong)))
+    for adcode, province, rel in neighbour_rows(provider.get_index_db("administrative")):
+        geom = shapely.make_valid(wgs84_from_gcj02(shape(json.loads((root / rel).read_text(encoding="utf-8")))))
+        geom = drop_specks(as_polygonal(shapely.simplify(geom, NEIGHBOUR_TOLERANCE_DEG)))
+        props = {"adcode": adcode, "level": "neighbour", "name_zh": province, "city": None, "province": province}
+        features.append(rounded_feature(props, geom))
     features.sort(key=lambda f: (f["properties"]["adcode"], f["properties"]["level"]))
     return {
         "type": "FeatureCollection",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,12 +12,29 @@ import shapely
 from branca.element import Element, MacroElement, Template
 from shapely.geometry import mapping
 
+from geo.boundaries import load_boundaries
 from geo.features import ResolvedFeature
 from geo.lnglat import LngLat
+from layers.assets import LEAFLET, asset_bytes
 from layers.popups import escape_text, popup_html, tooltip_html
 from layers.styles import LayerStyle
 
-#: About 200 m: finer than a district outline needs on screen, coarse enough to halve the page.
+LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/{LEAFLET.spec}/dist/"
+#: folium's popups call jQuery's $(html)[0]; this is all of jQuery the page uses.
+DOLLAR_SHIM = """<script>
+window.$ = window.$ || function (html) {
+  var t = document.createElement("template"); t.innerHTML = String(html).trim(); return [t.content.firstElementChild];
+};
+</script>"""
+BASEMAP_CSS = (
+    "<style>.leaflet-container{background:#d4e6f1}"
+    ".bm-label{font:600 12px system-ui,sans-serif;color:#555;white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff}"
+    "</style>"
+)
+#: Cities whose districts the offline basemap outlines: the nine mainland Greater Bay Area cities.
+GBA_CITY_PREFIXES = ("4401", "4403", "4404", "4406", "4407", "4412", "4413", "4419", "4420", "81", "82")
+
+#: About 200 m: the finest outline the page draws; invisible at city scale.
 DISPLAY_TOLERANCE_DEG = 0.002
 POPUP_CSS = """
 <style>
@@ -59,14 +77,30 @@ def sequential_element_ids() -> Iterator[None]:
 
 
 def map_from_features(
-    features: list[ResolvedFeature], styles: dict[str, LayerStyle], title: str, subtitle: str = ""
+    features: list[ResolvedFeature],
+    styles: dict[str, LayerStyle],
+    title: str,
+    subtitle: str = "",
+    offline: bool = False,
 ) -> str:
-    """The complete map page as HTML, byte-identical for the same features."""
+    """The complete map page as HTML, byte-identical for the same features.
+
+    Offline, every script and style is inlined and a vector basemap replaces the tiles,
+    so the file renders with the network cut.
+    """
     with sequential_element_ids():
-        fmap = folium.Map(location=[22.8, 113.5], zoom_start=8, tiles="OpenStreetMap", control_scale=True)
+        fmap = folium.Map(
+            location=[22.8, 113.5], zoom_start=8, tiles=None if offline else "OpenStreetMap", control_scale=True
+        )
+        use_leaflet(fmap, offline)
         fmap.get_root().header.add_child(Element(POPUP_CSS))
+        if offline:
+            fmap.get_root().header.add_child(Element(BASEMAP_CSS))
+            add_basemap(fmap)
         for style in styles.values():
-            members = [f for f in features if f.entry.layer == style.id]
+            members = sorted(
+                (f for f in features if f.entry.layer == style.id), key=lambda f: -f.geometry.envelope.area
+            )
             if members:
                 group = folium.FeatureGroup(name=escape_text(style.label), show=style.shown)
                 for feature in members:
@@ -79,6 +113,52 @@ def map_from_features(
         if bounds:
             fmap.fit_bounds(bounds)
         return fmap.get_root().render()
+
+
+def use_leaflet(fmap: folium.Map, offline: bool) -> None:
+    """Load Leaflet alone (folium's jQuery, Bootstrap and Font Awesome go unused): inlined when offline."""
+    fmap.default_js, fmap.default_css = [], []
+    header = fmap.get_root().header
+    if offline:
+        css = asset_bytes(LEAFLET, "dist/leaflet.css").decode("utf-8")
+        for image in ("layers.png", "layers-2x.png"):
+            data = base64.b64encode(asset_bytes(LEAFLET, f"dist/images/{image}")).decode("ascii")
+            css = css.replace(f"url(images/{image})", f"url(data:image/png;base64,{data})")
+        js = asset_bytes(LEAFLET, "dist/leaflet.js").decode("utf-8")
+        header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
+        header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js")
+    else:
+        header.add_child(Element(f'<link rel="stylesheet" href="{LEAFLET_CDN}leaflet.css"/>'), name="leaflet_css")
+        header.add_child(Element(f'<script src="{LEAFLET_CDN}leaflet.js"></script>'), name="leaflet_js")
+    header.add_child(Element(DOLLAR_SHIM), name="dollar_shim")
+
+
+def add_basemap(fmap: folium.Map) -> None:
+    """A quiet vector basemap from the shipped outlines: land, city and district borders, city names."""
+    boundaries = load_boundaries().values()
+    land = [b.geometry for b in boundaries if b.level in ("neighbour", "city")]
+    districts = [
+        b.geometry.boundary for b in boundaries if b.level == "district" and b.adcode.startswith(GBA_CITY_PREFIXES)
+    ]
+    basemap = folium.FeatureGroup(name="basemap", control=False)
+    for geometry, style in (
+        (shapely.union_all(land), {"color": "#9e9e9e", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 1}),
+        (shapely.line_merge(shapely.union_all(districts)), {"color": "#c8c2b4", "weight": 0.6, "fill": False}),
+    ):
+        folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": mapping(display_geometry(geometry))},
+            style_function=lambda _f, s=style: s,
+            interactive=False,
+        ).add_to(basemap)
+    for city in sorted((b for b in boundaries if b.level == "city"), key=lambda b: b.adcode):
+        spot = city.geometry.representative_point()
+        label = escape_text(city.name_zh.removesuffix("特别行政区").removesuffix("市"))
+        folium.Marker(
+            latlng(LngLat(spot.x, spot.y)),
+            icon=folium.DivIcon(html=f'<div class="bm-label">{label}</div>', icon_size=(60, 16), icon_anchor=(30, 8)),
+            interactive=False,
+        ).add_to(basemap)
+    basemap.add_to(fmap)
 
 
 def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: LayerStyle) -> None:
@@ -121,8 +201,17 @@ def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: Lay
 
 
 def display_geometry(shapes: shapely.Geometry) -> shapely.Geometry:
-    """Lighter outlines for the page (the exports keep full detail): invisible at city scale."""
-    simplified = shapely.simplify(shapes, DISPLAY_TOLERANCE_DEG, preserve_topology=True)
+    """Lighter outlines for the page (the exports keep full detail), coarser for larger shapes.
+
+    A shape is seen at a zoom that fits it, so its tolerance grows with its size:
+    about 200 m for a district, 1.5 km for the province.
+    """
+    west, south, east, north = shapes.bounds
+    tolerance = max(DISPLAY_TOLERANCE_DEG, max(east - west, north - south) / 400)
+    simplified = shapely.simplify(shapes, tolerance, preserve_topology=True)
+    if simplified.geom_type == "MultiPolygon":  # islets too small to see at that zoom
+        parts = [p for p in simplified.geoms if p.area >= (4 * tolerance) ** 2] or [simplified.geoms[0]]
+        simplified = shapely.MultiPolygon(parts)
     return shapely.set_precision(simplified, 1e-5, mode="pointwise")
 
 
