@@ -38,6 +38,7 @@ GBA_CITY_PREFIXES = ("4401", "4403", "4404", "4406", "4407", "4412", "4413", "44
 DISPLAY_TOLERANCE_DEG = 0.002
 POPUP_CSS = """
 <style>
+.leaflet-interactive:focus{outline:none}
 .baymap-popup{font:13px/1.45 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-height:320px;overflow-y:auto}
 .baymap-popup .bm-name{font-size:16px;font-weight:600}
 .baymap-popup .bm-name-en{color:#444;margin-bottom:4px}
@@ -88,9 +89,14 @@ def map_from_features(
     Offline, every script and style is inlined and a vector basemap replaces the tiles,
     so the file renders with the network cut.
     """
+    bounds = initial_bounds(features, styles)
     with sequential_element_ids():
+        # With bounds, the map starts zoomed out so fitting them jumps there at once (no animation).
         fmap = folium.Map(
-            location=[22.8, 113.5], zoom_start=8, tiles=None if offline else "OpenStreetMap", control_scale=True
+            location=None if bounds else [22.8, 113.5],
+            zoom_start=1 if bounds else 8,
+            tiles=None if offline else "OpenStreetMap",
+            control_scale=True,
         )
         use_leaflet(fmap, offline)
         fmap.get_root().header.add_child(Element(POPUP_CSS))
@@ -109,7 +115,6 @@ def map_from_features(
         folium.LayerControl(collapsed=False).add_to(fmap)
         fmap.add_child(title_box(title, subtitle))
         fmap.add_child(legend([s for s in styles.values() if any(f.entry.layer == s.id for f in features)]))
-        bounds = initial_bounds(features, styles)
         if bounds:
             fmap.fit_bounds(bounds)
         return fmap.get_root().render()
@@ -200,14 +205,15 @@ def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: Lay
         ).add_to(group)
 
 
-def display_geometry(shapes: shapely.Geometry) -> shapely.Geometry:
+def display_geometry(shapes: shapely.Geometry, tolerance: float | None = None) -> shapely.Geometry:
     """Lighter outlines for the page (the exports keep full detail), coarser for larger shapes.
 
     A shape is seen at a zoom that fits it, so its tolerance grows with its size:
     about 200 m for a district, 1.5 km for the province.
     """
-    west, south, east, north = shapes.bounds
-    tolerance = max(DISPLAY_TOLERANCE_DEG, max(east - west, north - south) / 400)
+    if tolerance is None:
+        west, south, east, north = shapes.bounds
+        tolerance = max(DISPLAY_TOLERANCE_DEG, max(east - west, north - south) / 400)
     simplified = shapely.simplify(shapes, tolerance, preserve_topology=True)
     if simplified.geom_type == "MultiPolygon":  # islets too small to see at that zoom
         parts = [p for p in simplified.geoms if p.area >= (4 * tolerance) ** 2] or [simplified.geoms[0]]
