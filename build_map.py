@@ -60,6 +60,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="one self-contained map.html that works with no network: Leaflet inlined from the local cache "
         "(python -m layers.assets fetch) and a vector basemap of the shipped outlines instead of map tiles",
     )
+    parser.add_argument(
+        "--tiles",
+        choices=["osm", "carto", "amap", "none"],
+        default="osm",
+        help="basemap when online: OpenStreetMap (default), CartoDB light, Amap/Gaode (GCJ-02, reachable in "
+        "mainland China; every feature is shifted onto it), or none (the shipped outlines as a vector basemap)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser.parse_args(argv)
 
@@ -72,6 +79,11 @@ def read_reports(names: list[str]) -> list[Report]:
         report_from_bytes(sys.stdin.buffer.read(), name="<stdin>") if name == "-" else report_from_path(name)
         for name in names
     ]
+
+
+def place_names_en(gazetteer) -> dict[str, str]:
+    """English names of the shipped boundaries, by adcode, for the basemap's labels."""
+    return {e.geometry["boundary"]: e.name_en for e in gazetteer if e.form == "boundary"}
 
 
 def build(args: argparse.Namespace) -> str:
@@ -89,7 +101,16 @@ def build(args: argparse.Namespace) -> str:
     title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} reports")
     subtitle = " · ".join(r.name for r in reports)
     files = {
-        "map.html": map_from_features(features, styles, title, subtitle, offline=args.offline),
+        "map.html": map_from_features(
+            features,
+            styles,
+            title,
+            subtitle,
+            sections=[(r.name, s.label) for r in reports for s in r.sections],
+            offline=args.offline,
+            tiles=args.tiles,
+            place_names=place_names_en(gazetteer),
+        ),
         "features.geojson": geojson_from_features(features),
         "mentions.csv": mentions_csv(features),
         "unresolved.csv": unresolved_csv(unresolved),

@@ -10,3 +10,8 @@ class LngLat(NamedTuple):
 
     lng: float
     lat: float
+
+
+def leaflet_latlng(point: LngLat) -> list[float]:
+    """The one place baymap swaps to Leaflet's [lat, lng] order."""
+    return [point.lat, point.lng]

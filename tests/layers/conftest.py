@@ -92,7 +92,7 @@ class OpenedMap:
             "([name, lat, lng]) => { const p = window[name].latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }",
             [name, lat, lng],
         )
-        box = self.page.locator(".leaflet-container").bounding_box()
+        box = self.page.locator(".folium-map").bounding_box()
         self.page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
     def close(self) -> None:

@@ -64,3 +64,54 @@ def test_a_hostile_report_is_shown_as_text_and_runs_nothing(open_map, offline_as
     assert popup.locator("img").count() == 0
     assert opened.page.evaluate("window.pwned") is None
     assert opened.dialogs == [] and opened.errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "name"), [("南沙", "南沙区"), ("知识城", "中新广州知识城"), ("Baiyun Airport", "广州白云国际机场")]
+)
+def test_search_finds_places_by_chinese_or_english_name(open_map, offline_map, query, name):
+    opened = open_map(offline_map)
+    box = opened.page.locator(".bm-search input")
+    box.fill(query)
+    box.press("Enter")
+    popup = opened.page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator(".bm-name").inner_text() == name
+
+
+def test_the_story_steps_through_the_reports_sections(open_map, offline_map):
+    opened = open_map(offline_map)
+    everything = opened.shapes()
+    forward = opened.page.locator(".bm-story a").nth(1)
+    forward.click()
+    assert opened.page.locator(".bm-story-label").inner_text() == "1 / 8"
+    assert opened.page.locator(".bm-section-title").inner_text() == "前言"
+    forward.click()
+    assert opened.page.locator(".bm-story-label").inner_text() == "2 / 8"
+    assert opened.page.locator(".bm-section-title").inner_text() == "一、凝聚大湾区建设力量形成新合力"
+    for _ in range(2):
+        forward.click()
+    assert opened.page.locator(".bm-section-title").inner_text() == "三、与港澳规则衔接取得新突破"
+    assert 0 < opened.shapes() < everything  # only section three's places
+    opened.page.locator(".bm-story a", has_text="全部").click()
+    assert opened.shapes() == everything
+    assert not opened.page.locator(".bm-section-title").is_visible()
+    assert opened.errors == []
+
+
+def test_labels_switch_between_chinese_and_english(open_map, offline_map):
+    opened = open_map(offline_map)
+    control = opened.page.locator(".leaflet-control-layers-overlays")
+    assert "城市与区县" in control.inner_text() and "Cities and districts" not in control.inner_text()
+    opened.page.locator(".bm-buttons a", has_text="EN").click()
+    assert "Cities and districts" in control.inner_text() and "城市与区县" not in control.inner_text()
+    assert opened.page.locator(".bm-label", has_text="Guangzhou").is_visible()
+
+
+def test_minimap_scale_and_full_screen_are_there(open_map, offline_map):
+    opened = open_map(offline_map)
+    assert opened.page.locator(".bm-minimap path").count() >= 2  # land and the view rectangle
+    assert opened.page.locator(".leaflet-control-scale").is_visible()
+    opened.page.locator(".bm-buttons a", has_text="全屏").click()
+    opened.page.wait_for_function("document.fullscreenElement !== null")
+    assert opened.page.evaluate("document.fullscreenElement.id").startswith("map_")

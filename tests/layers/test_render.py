@@ -6,9 +6,9 @@ import json
 import re
 from html.parser import HTMLParser
 
-from geo.lnglat import LngLat
+from geo.lnglat import LngLat, leaflet_latlng
 from layers.popups import escape_text
-from layers.render import latlng
+from layers.render import bilingual, json_for_script
 from tests.conftest import build
 
 
@@ -41,23 +41,34 @@ def popups(script: str) -> list[str]:
     return re.findall(r"\$\(`(.*?)`\)\[0\]", script, flags=re.S)
 
 
-def test_latlng_is_the_one_swap():
-    assert latlng(LngLat(113.5, 22.8)) == [22.8, 113.5]
+def overlay_names(script: str) -> list[str]:
+    """The names the layer control lists, decoded from the page's script."""
+    return [json.loads(f'"{name}"') for name in re.findall(r'"((?:[^"\\]|\\.)*)" : feature_group_', script)]
+
+
+def test_leaflet_latlng_is_the_one_swap():
+    assert leaflet_latlng(LngLat(113.5, 22.8)) == [22.8, 113.5]
+
+
+def test_json_for_script_cannot_close_the_script_or_open_a_template():
+    text = json_for_script({"label": "</script>{{ 7*7 }}{% x %}{# c #}&"})
+    assert "</" not in text and "{{" not in text and "{%" not in text and "{#" not in text and "&" not in text
+    assert json.loads(text) == {"label": "</script>{{ 7*7 }}{% x %}{# c #}&"}
 
 
 def test_layers_legend_and_title(sample_build):
     html = (sample_build / "map.html").read_text(encoding="utf-8")
     page = parse(sample_build / "map.html")
     script = "\n".join(page.scripts)
-    for label in (
-        "城市与区县 Cities and districts",
-        "交通走廊 Transport corridors",
-        "港口与机场 Ports and airports",
-        "科技与教育 Science and education",
-        "合作区与平台 Cooperation zones and platforms",
+    for zh, en in (
+        ("城市与区县", "Cities and districts"),
+        ("交通走廊", "Transport corridors"),
+        ("港口与机场", "Ports and airports"),
+        ("科技与教育", "Science and education"),
+        ("合作区与平台", "Cooperation zones and platforms"),
     ):
-        assert json.dumps(label) in script, f"layer control lacks {label}"
-        assert label in html.split('class="baymap-legend"')[1]
+        assert bilingual(zh, en) in overlay_names(script), f"layer control lacks {en}"
+        assert bilingual(zh, en) in html.split('class="baymap-legend"')[1]
     assert "L.control.layers" in script
     assert "广州市推进粤港澳大湾区建设进展情况" in " ".join(page.text)
     assert "fitBounds" in script
@@ -101,3 +112,25 @@ def test_ids_are_sequential_not_random(sample_build):
     html = (sample_build / "map.html").read_text(encoding="utf-8")
     assert not re.search(r"_[0-9a-f]{32}\b", html)
     assert "map_00000001" in html or re.search(r"map_0+[0-9a-f]+", html)
+
+
+def test_amap_tiles_move_every_feature_onto_gcj02(tmp_path):
+    out = build(tmp_path, "白云国际机场扩建。", "--tiles", "amap")
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert "webrd0{s}.is.autonavi.com" in html
+    from geo.crs import gcj02_from_wgs84
+
+    moved = gcj02_from_wgs84(LngLat(113.29889, 23.3925))
+    located = re.search(r"L\.circleMarker\(\s*\[([\d.]+),\s*([\d.]+)\]", html)
+    assert float(located.group(1)) == moved.lat and float(located.group(2)) == moved.lng
+
+
+def test_offline_page_loads_nothing_from_the_network(tmp_path):
+    from layers.assets import assets_ready, fetch_assets
+
+    if not assets_ready():
+        fetch_assets()
+    html = (build(tmp_path, "南沙开发。", "--offline") / "map.html").read_text(encoding="utf-8")
+    loads = r"""<script[^>]+src\s*=\s*["']?https?:|<link[^>]+href\s*=\s*["']?https?:|url\(\s*["']?https?:"""
+    assert not re.search(loads, html)
+    assert "L.tileLayer" not in html

@@ -1,0 +1,67 @@
+"""The offline basemap: land, city and district outlines and city names from the shipped boundaries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import folium
+import shapely
+from shapely.geometry import mapping
+
+from geo.boundaries import load_boundaries
+from geo.lnglat import LngLat, leaflet_latlng
+from layers.popups import escape_text
+
+#: Cities whose districts the basemap outlines: the Greater Bay Area's nine mainland cities, Hong Kong and Macao.
+GBA_CITY_PREFIXES = ("4401", "4403", "4404", "4406", "4407", "4412", "4413", "4419", "4420", "81", "82")
+LAND = {"color": "#9e9e9e", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 1}
+DISTRICT_LINES = {"color": "#c8c2b4", "weight": 0.6, "fill": False}
+#: Around the bay outlines match the districts drawn over them (about 200 m); far away, 1 km will do.
+NEAR_TOLERANCE_DEG = 0.002
+FAR_TOLERANCE_DEG = 0.01
+MINIMAP_TOLERANCE_DEG = 0.02
+
+
+def _in_gba(adcode: str) -> bool:
+    return adcode.startswith(GBA_CITY_PREFIXES)
+
+
+def basemap_layer(simplify, place_names: Mapping[str, str]) -> folium.FeatureGroup:
+    """`simplify(geometry, tolerance)` lightens outlines for the page; place_names maps adcode to English."""
+    boundaries = list(load_boundaries().values())
+    near = [b.geometry for b in boundaries if b.level == "city" and _in_gba(b.adcode)]
+    far = [b.geometry for b in boundaries if b.level == "neighbour" or (b.level == "city" and not _in_gba(b.adcode))]
+    lines = [b.geometry.boundary for b in boundaries if b.level == "district" and _in_gba(b.adcode)]
+    group = folium.FeatureGroup(name="basemap", control=False)
+    for geometry, style, tolerance in (
+        (shapely.union_all(far), LAND, FAR_TOLERANCE_DEG),
+        (shapely.union_all(near), LAND, NEAR_TOLERANCE_DEG),
+        (shapely.line_merge(shapely.union_all(lines)), DISTRICT_LINES, NEAR_TOLERANCE_DEG),
+    ):
+        folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": mapping(simplify(geometry, tolerance))},
+            style_function=lambda _f, s=style: s,
+            interactive=False,
+        ).add_to(group)
+    for city in sorted((b for b in boundaries if b.level == "city"), key=lambda b: b.adcode):
+        spot = city.geometry.representative_point()
+        zh = escape_text(city.name_zh.removesuffix("特别行政区").removesuffix("市"))
+        en = escape_text(place_names.get(city.adcode, zh))
+        folium.Marker(
+            leaflet_latlng(LngLat(spot.x, spot.y)),
+            icon=folium.DivIcon(
+                html=f'<div class="bm-label"><span class="bm-zh">{zh}</span><span class="bm-en">{en}</span></div>',
+                icon_size=(90, 16),
+                icon_anchor=(45, 8),
+            ),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def minimap_land() -> dict:
+    """Guangdong, its neighbours, Hong Kong and Macao as one coarse GeoJSON geometry."""
+    land = shapely.union_all([b.geometry for b in load_boundaries().values() if b.level in ("neighbour", "city")])
+    coarse = shapely.simplify(land, MINIMAP_TOLERANCE_DEG, preserve_topology=True)
+    parts = [p for p in shapely.get_parts(coarse) if p.area > MINIMAP_TOLERANCE_DEG**2 * 4]
+    return mapping(shapely.set_precision(shapely.MultiPolygon(parts), 1e-3))

@@ -1,0 +1,137 @@
+/* baymap's own map controls: a story through the report's sections, search, full screen,
+   a minimap and a zh/en label toggle. Plain Leaflet 1.9, no other library. */
+(function () {
+  "use strict";
+
+  function button(parent, text, title, onClick) {
+    var b = L.DomUtil.create("a", "bm-button", parent);
+    b.href = "#"; b.textContent = text; b.title = title; b.setAttribute("role", "button");
+    L.DomEvent.on(b, "click", function (e) { L.DomEvent.preventDefault(e); onClick(); });
+    return b;
+  }
+
+  function boundsOf(features) {
+    var b = L.latLngBounds([]);
+    features.forEach(function (f) { b.extend(L.latLngBounds(f.bounds)); });
+    return b;
+  }
+
+  window.baymapInit = function (cfg) {
+    var map = cfg.map, features = cfg.features, sections = cfg.sections;
+    features.forEach(function (f) { f.group = cfg.groups[f.layer]; });
+
+    function show(feature, visible) {
+      feature.layers.forEach(function (layer) {
+        if (visible && !feature.group.hasLayer(layer)) feature.group.addLayer(layer);
+        if (!visible && feature.group.hasLayer(layer)) feature.group.removeLayer(layer);
+      });
+    }
+
+    /* The story: the report's sections as steps. */
+    var step = -1;
+    var Story = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var box = L.DomUtil.create("div", "leaflet-bar bm-story");
+        L.DomEvent.disableClickPropagation(box);
+        button(box, "◀", "上一节 Previous section", function () { go(step <= 0 ? sections.length - 1 : step - 1); });
+        this.label = L.DomUtil.create("span", "bm-story-label", box);
+        button(box, "▶", "下一节 Next section", function () { go(step >= sections.length - 1 ? 0 : step + 1); });
+        button(box, "全部", "显示全部 Show everything", function () { go(-1); });
+        return box;
+      }
+    });
+    var story = new Story().addTo(map);
+    var sectionTitle = L.DomUtil.create("div", "bm-section-title", map.getContainer());
+    function go(i) {
+      step = i;
+      var shown = features.filter(function (f) { return i < 0 || f.sections.indexOf(i) >= 0; });
+      features.forEach(function (f) { show(f, i < 0 || f.sections.indexOf(i) >= 0); });
+      story.label.textContent = i < 0 ? "报告 " + sections.length + " 节" : (i + 1) + " / " + sections.length;
+      sectionTitle.textContent = i < 0 ? "" : sections[i];
+      sectionTitle.style.display = i < 0 ? "none" : "block";
+      map.getContainer().setAttribute("data-story-step", String(i));
+      if (shown.length) map.flyToBounds(boundsOf(shown), { padding: [30, 30], maxZoom: 12, duration: 0.8 });
+    }
+    story.label.textContent = "报告 " + sections.length + " 节";
+    sectionTitle.style.display = "none";
+    map.getContainer().setAttribute("data-story-step", "-1");
+
+    /* Search by Chinese or English name. */
+    var Search = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var box = L.DomUtil.create("div", "leaflet-bar bm-search");
+        L.DomEvent.disableClickPropagation(box);
+        var input = L.DomUtil.create("input", "", box);
+        input.type = "search"; input.placeholder = "搜索 Search…"; input.setAttribute("list", "bm-search-list");
+        var list = L.DomUtil.create("datalist", "", box);
+        list.id = "bm-search-list";
+        features.forEach(function (f) {
+          var o = document.createElement("option");
+          o.value = f.zh + " · " + f.en;
+          list.appendChild(o);
+        });
+        L.DomEvent.on(input, "change", function () { find(input.value); });
+        L.DomEvent.on(input, "keydown", function (e) { if (e.key === "Enter") find(input.value); });
+        return box;
+      }
+    });
+    function find(query) {
+      var q = query.trim().toLowerCase();
+      if (!q) return;
+      var exact = features.filter(function (f) { return (f.zh + " · " + f.en).toLowerCase() === q; });
+      var hits = exact.length ? exact : features.filter(function (f) {
+        return f.zh.toLowerCase().indexOf(q) >= 0 || f.en.toLowerCase().indexOf(q) >= 0 ||
+          f.aliases.some(function (a) { return a.toLowerCase().indexOf(q) >= 0; });
+      });
+      if (!hits.length) return;
+      hits.sort(function (a, b) { return b.mentions - a.mentions; });
+      var f = hits[0];
+      if (step >= 0) go(-1);
+      if (!map.hasLayer(f.group)) map.addLayer(f.group);
+      var bounds = L.latLngBounds(f.bounds);
+      map.fitBounds(bounds, { maxZoom: 13, animate: false });
+      f.layers[0].openPopup(bounds.getCenter());
+    }
+    new Search().addTo(map);
+
+    /* Full screen, and the zh/en label toggle. */
+    var Buttons = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var box = L.DomUtil.create("div", "leaflet-bar bm-buttons");
+        L.DomEvent.disableClickPropagation(box);
+        button(box, "全屏", "全屏 Full screen", function () {
+          var el = map.getContainer();
+          if (document.fullscreenElement) document.exitFullscreen();
+          else if (el.requestFullscreen) el.requestFullscreen();
+        });
+        var lang = button(box, "EN", "中文/English labels", function () {
+          lang.textContent = document.body.classList.toggle("bm-lang-en") ? "中" : "EN";
+        });
+        return box;
+      }
+    });
+    new Buttons().addTo(map);
+    document.addEventListener("fullscreenchange", function () { setTimeout(function () { map.invalidateSize(); }, 100); });
+
+    /* A minimap of the shipped land outlines with the main view drawn on it. */
+    var mini = L.DomUtil.create("div", "bm-minimap", map.getContainer());
+    L.DomEvent.disableClickPropagation(mini);
+    var miniMap = L.map(mini, {
+      attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
+      doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false
+    }).setView(map.getCenter(), Math.max(map.getZoom() - 4, 4));
+    L.geoJSON(cfg.land, { style: { color: "#999", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 } }).addTo(miniMap);
+    var view = L.rectangle(map.getBounds(), { color: "#d94801", weight: 1.5, fillOpacity: 0.1 }).addTo(miniMap);
+    function sync() {
+      view.setBounds(map.getBounds());
+      miniMap.setView(map.getCenter(), Math.max(map.getZoom() - 4, 4), { animate: false });
+    }
+    map.on("move zoom", sync);
+    sync();
+
+    window.baymap = { map: map, features: features, go: go, find: find, step: function () { return step; } };
+  };
+})();
