@@ -20,7 +20,8 @@ from geo import (
 )
 from geo.matching import matcher_from_gazetteer
 from layers import load_styles, map_from_features, write_outputs
-from layers.exports import geojson_from_features, mentions_csv, unresolved_csv
+from layers.exports import embed_snippet, geojson_from_features, mentions_csv, unresolved_csv
+from layers.stills import png_from_page
 
 SAMPLE = "sample-report.txt"
 
@@ -67,6 +68,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="basemap when online: OpenStreetMap (default), CartoDB light, Amap/Gaode (GCJ-02, reachable in "
         "mainland China; every feature is shifted onto it), or none (the shipped outlines as a vector basemap)",
     )
+    parser.add_argument(
+        "--png",
+        action="store_true",
+        help="also write map.png, a 1920×1080 still for slides (needs Chromium, Playwright and a CJK font)",
+    )
+    parser.add_argument(
+        "--embed",
+        action="store_true",
+        help="also write embed.html, an iframe snippet for web pages and slides; implies --offline",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser.parse_args(argv)
 
@@ -99,22 +110,30 @@ def build(args: argparse.Namespace) -> str:
         unresolved.extend(unresolved_from_report(report, found))
     features = features_from_mentions(mentions, gazetteer)
     title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} reports")
-    subtitle = " · ".join(r.name for r in reports)
-    files = {
-        "map.html": map_from_features(
+
+    def page(offline: bool) -> str:
+        return map_from_features(
             features,
             styles,
             title,
-            subtitle,
+            " · ".join(r.name for r in reports),
             sections=[(r.name, s.label) for r in reports for s in r.sections],
-            offline=args.offline,
+            offline=offline,
             tiles=args.tiles,
             place_names=place_names_en(gazetteer),
-        ),
+        )
+
+    offline = args.offline or args.embed
+    files: dict[str, str | bytes] = {
+        "map.html": page(offline),
         "features.geojson": geojson_from_features(features),
         "mentions.csv": mentions_csv(features),
         "unresolved.csv": unresolved_csv(unresolved),
     }
+    if args.embed:
+        files["embed.html"] = embed_snippet(title)
+    if args.png:
+        files["map.png"] = png_from_page(files["map.html"] if offline else page(True))
     write_outputs(args.output, files)
     seconds = time.perf_counter() - started
     return (

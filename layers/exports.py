@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -105,7 +106,17 @@ def _csv(rows: list[list]) -> str:
     return out.getvalue()
 
 
-def write_outputs(outdir: str | Path, files: dict[str, str]) -> list[Path]:
+def embed_snippet(title: str, src: str = "map.html") -> str:
+    """An iframe at 16:9 that scales with the page, for web pages, reveal.js slides and PowerPoint's web viewer."""
+    return (
+        '<div style="position:relative;width:100%;padding-top:56.25%">\n'
+        f'  <iframe src="{html.escape(src)}" title="{html.escape(title)}" loading="lazy" allowfullscreen\n'
+        '          style="position:absolute;inset:0;width:100%;height:100%;border:0"></iframe>\n'
+        "</div>\n"
+    )
+
+
+def write_outputs(outdir: str | Path, files: dict[str, str | bytes]) -> list[Path]:
     """Write every file or none: stage them in a temporary folder, then move each into place."""
     outdir = Path(outdir)
     try:
@@ -114,8 +125,9 @@ def write_outputs(outdir: str | Path, files: dict[str, str]) -> list[Path]:
     except OSError as err:
         raise OutputError(f"{outdir}: cannot write the map here: {err.strerror or err}") from None
     try:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
+        for name, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (staging / name).write_bytes(data)
         written = []
         for name in files:
             os.replace(staging / name, outdir / name)

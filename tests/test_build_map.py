@@ -24,7 +24,8 @@ def run(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> subp
 def test_help_explains_every_option():
     result = run("--help")
     assert result.returncode == 0
-    for option in ("REPORT", "--output", "--gazetteer", "--styles", "--title", "--quiet", "sample"):
+    options = ("REPORT", "--output", "--gazetteer", "--styles", "--title", "--offline", "--tiles", "--png", "--embed")
+    for option in (*options, "--quiet", "sample"):
         assert option in result.stdout.decode()
 
 

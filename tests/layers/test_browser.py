@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,42 @@ def test_minimap_scale_and_full_screen_are_there(open_map, offline_map):
     opened.page.locator(".bm-buttons a", has_text="全屏").click()
     opened.page.wait_for_function("document.fullscreenElement !== null")
     assert opened.page.evaluate("document.fullscreenElement.id").startswith("map_")
+
+
+def test_png_still_for_slides(offline_assets, tmp_path):
+    from PIL import Image
+
+    # In its own process, as a user runs it: Playwright's sync API allows one driver per thread.
+    report, out = tmp_path / "report.txt", tmp_path / "out"
+    report.write_text("南沙大桥、广清城际建成，中新广州知识城加快建设。", encoding="utf-8")
+    command = [sys.executable, str(Path(build_map.__file__)), str(report), "--png", "-q", "-o", str(out)]
+    subprocess.run(command, check=True, timeout=300)
+    with Image.open(out / "map.png") as still:
+        assert still.size == (1920, 1080)
+        colours = still.convert("RGB").getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 50  # a drawn map, not a blank page
+    corridor_blue = sum(n for n, rgb in colours if rgb == (8, 81, 156))
+    assert corridor_blue > 200  # the corridors' stroke colour from layers.yaml
+
+
+def test_embed_writes_an_offline_map_and_an_iframe_snippet(offline_assets, tmp_path, browser):
+    out = build(tmp_path, "南沙开发。", "--embed")
+    snippet = (out / "embed.html").read_text(encoding="utf-8")
+    assert '<iframe src="map.html"' in snippet and "padding-top:56.25%" in snippet
+    host = out / "host.html"
+    host.write_text(f"<html><body><h1>Slides</h1>{snippet}</body></html>", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    blocked = []
+    context.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else (blocked.append(r), r.abort())
+    )
+    try:
+        page = context.new_page()
+        page.goto(host.as_uri())
+        frame = page.frame_locator("iframe")
+        frame.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
+        box = page.locator("iframe").bounding_box()
+        assert box["width"] / box["height"] == pytest.approx(16 / 9, rel=0.02)
+        assert blocked == []
+    finally:
+        context.close()

@@ -1,0 +1,64 @@
+"""Stills for slides: the offline map page photographed at 1920×1080 by headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from geo._errors import BaymapError
+
+WIDTH, HEIGHT = 1920, 1080
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+#: What a slide does not need: the buttons one clicks.
+STILL_CSS = (
+    ".leaflet-control-zoom,.bm-story,.bm-search,.bm-buttons,.leaflet-control-layers,.bm-minimap{display:none!important}"
+    ".baymap-title{font-size:26px!important}.baymap-title small{font-size:15px!important}"
+    ".baymap-legend{font-size:18px!important}.baymap-legend i{width:16px!important;height:16px!important}"
+    ".bm-label{font-size:15px!important}"
+)
+
+
+class StillError(BaymapError):
+    """A still cannot be made: no browser to draw it with."""
+
+
+def chromium_path() -> str:
+    found = os.environ.get("BAYMAP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        raise StillError("--png needs Chromium: install it (Debian: apt-get install chromium fonts-noto-cjk)")
+    return found
+
+
+def png_from_page(html: str) -> bytes:
+    """Load the (offline) page with the network cut, wait for the features, and photograph it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise StillError("--png needs Playwright: pip install 'baymap[stills]'") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        page_path = Path(tmp) / "map.html"
+        page_path.write_text(html, encoding="utf-8")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+            try:
+                context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+                context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+                page = context.new_page()
+                page.goto(page_path.as_uri())
+                page.add_style_tag(content=STILL_CSS)
+                page.wait_for_function("window.baymap !== undefined")
+                page.evaluate("document.fonts.ready")
+                return page.screenshot(type="png")
+            finally:
+                browser.close()
