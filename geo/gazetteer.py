@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import yaml
 
 from geo._errors import GazetteerError
-from geo.report import normalise_for_matching
+from geo.report import FOLDED_SENTENCE_END, normalise_for_matching
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 GEOMETRY_FORMS = ("boundary", "point", "points", "line", "polygon", "union", "disc", "border_zone")
@@ -70,10 +71,52 @@ class GazetteerEntry:
 
 
 @dataclass(frozen=True)
+class ContextRule:
+    """When a short name is not the place: what may not follow or precede it, or what must stand near it."""
+
+    aliases: tuple[str, ...]
+    reason: str
+    origin: str
+    unless_followed_by: tuple[str, ...] = ()
+    unless_preceded_by: tuple[str, ...] = ()
+    only_near: tuple[str, ...] = ()
+    window: int = 20
+
+    def allows(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] (normalised text) is the place under this rule."""
+        if any(text.startswith(alias_key(word), end) for word in self.unless_followed_by):
+            return False
+        if any(text.endswith(alias_key(word), 0, start) for word in self.unless_preceded_by):
+            return False
+        if self.only_near:
+            around = sentence_window(text, start, end, self.window)
+            return any(alias_key(word) in around for word in self.only_near)
+        return True
+
+
+def sentence_window(text: str, start: int, end: int, window: int) -> str:
+    """Up to `window` characters either side of text[start:end], within its sentence."""
+    before, after = text[max(0, start - window) : start], text[end : end + window]
+    cut = max(before.rfind(ch) for ch in FOLDED_SENTENCE_END)
+    stops = [i for ch in FOLDED_SENTENCE_END if (i := after.find(ch)) != -1]
+    return before[cut + 1 :] + text[start:end] + after[: min(stops) if stops else len(after)]
+
+
+@dataclass(frozen=True)
 class Gazetteer:
     entries: Mapping[str, GazetteerEntry]
     ignore: tuple[str, ...]
     """Phrases that contain a name but are not that place (a company, a person…)."""
+    rules: tuple[ContextRule, ...] = ()
+
+    @cached_property
+    def rules_by_key(self) -> dict[str, tuple[ContextRule, ...]]:
+        """The context rules by the normalised name they apply to."""
+        by_key: dict[str, list[ContextRule]] = {}
+        for rule in self.rules:
+            for alias in rule.aliases:
+                by_key.setdefault(alias_key(alias), []).append(rule)
+        return {k: tuple(v) for k, v in by_key.items()}
 
     def __getitem__(self, entry_id: str) -> GazetteerEntry:
         return self.entries[entry_id]
@@ -85,10 +128,17 @@ class Gazetteer:
         return len(self.entries)
 
 
+#: The shipped gazetteer: hand-made entries, then the districts generated from the boundaries.
+SHIPPED = ("gazetteer.yaml", "districts.yaml")
+
+
 def load_gazetteer(*paths: str | Path) -> Gazetteer:
     """The shipped gazetteer, then each user file in turn (a later entry with the same id wins)."""
-    shipped = resources.files("data").joinpath("gazetteer.yaml")
-    documents = [(str(shipped), shipped.read_text(encoding="utf-8"))]
+    documents = []
+    for name in SHIPPED:
+        shipped = resources.files("data").joinpath(name)
+        if shipped.is_file():
+            documents.append((str(shipped), shipped.read_text(encoding="utf-8")))
     for path in paths:
         try:
             documents.append((str(path), Path(path).read_text(encoding="utf-8")))
@@ -96,12 +146,14 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
             raise GazetteerError(f"{path}: cannot read the gazetteer: {err}") from None
     entries: dict[str, GazetteerEntry] = {}
     ignore: list[str] = []
+    rules: list[ContextRule] = []
     for name, text in documents:
         doc = parse_yaml_with_lines(text, name)
         for entry in entries_from_document(doc, name):
             entries[entry.id] = entry
         ignore.extend(ignore_from_document(doc, name))
-    gazetteer = Gazetteer(entries=entries, ignore=tuple(dict.fromkeys(ignore)))
+        rules.extend(rules_from_document(doc, name))
+    gazetteer = Gazetteer(entries=entries, ignore=tuple(dict.fromkeys(ignore)), rules=tuple(rules))
     check_references(gazetteer)
     return gazetteer
 
@@ -146,6 +198,50 @@ def ignore_from_document(doc: dict, name: str) -> list[str]:
     if not isinstance(ignore, list) or not all(isinstance(p, str) and p for p in ignore):
         raise GazetteerError(f"{name}:{line_of(doc)}: 'ignore' must be a list of phrases")
     return ignore
+
+
+RULE_FIELDS = {"aliases", "reason", "unless_followed_by", "unless_preceded_by", "only_near", "window"}
+
+
+def rules_from_document(doc: dict, name: str) -> list[ContextRule]:
+    raw_rules = doc.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise GazetteerError(f"{name}:{line_of(doc)}: 'rules' must be a list")
+    return [rule_from_mapping(raw, name) for raw in raw_rules]
+
+
+def rule_from_mapping(raw: Any, name: str) -> ContextRule:
+    line = line_of(raw)
+    if not isinstance(raw, dict):
+        raise GazetteerError(f"{name}:{line}: each rule must be a mapping")
+    fields = {k: v for k, v in raw.items() if k != _LINE}
+    unknown = sorted(set(fields) - RULE_FIELDS)
+    if unknown:
+        raise GazetteerError(
+            f"{name}:{line}: rule: unknown field '{unknown[0]}' (allowed: {', '.join(sorted(RULE_FIELDS))})"
+        )
+    for key in ("aliases", "unless_followed_by", "unless_preceded_by", "only_near"):
+        value = fields.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise GazetteerError(f"{name}:{line}: rule: '{key}' must be a list of words")
+    if not fields.get("aliases"):
+        raise GazetteerError(f"{name}:{line}: rule: 'aliases' must name the names it applies to")
+    if not isinstance(fields.get("reason"), str) or not fields["reason"].strip():
+        raise GazetteerError(f"{name}:{line}: rule: 'reason' must say why the rule exists")
+    if not any(fields.get(k) for k in ("unless_followed_by", "unless_preceded_by", "only_near")):
+        raise GazetteerError(f"{name}:{line}: rule: give unless_followed_by, unless_preceded_by or only_near")
+    window = fields.get("window", 20)
+    if not isinstance(window, int) or isinstance(window, bool) or window < 1:
+        raise GazetteerError(f"{name}:{line}: rule: 'window' must be a positive number of characters")
+    return ContextRule(
+        aliases=tuple(fields["aliases"]),
+        reason=fields["reason"],
+        origin=f"{name}:{line}",
+        unless_followed_by=tuple(fields.get("unless_followed_by", [])),
+        unless_preceded_by=tuple(fields.get("unless_preceded_by", [])),
+        only_near=tuple(fields.get("only_near", [])),
+        window=window,
+    )
 
 
 def entry_from_mapping(raw: Any, name: str) -> GazetteerEntry:

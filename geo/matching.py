@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from geo._errors import GazetteerError
-from geo.gazetteer import Alias, Gazetteer, alias_key
+from geo.gazetteer import Alias, Gazetteer, alias_key, sentence_window
 from geo.report import Report
 
 
@@ -62,9 +62,12 @@ def mentions_from_report(
     if len(matcher) == 0:
         return []
     mentions = []
+    rules = gazetteer.rules_by_key
     for last, (key, target) in matcher.iter_long(report.normalised):
         start, end = last + 1 - len(key), last + 1
         if target.entry_id is None or not _fits_context(report.normalised, start, end, target.alias):
+            continue
+        if not all(rule.allows(report.normalised, start, end) for rule in rules.get(key, ())):
             continue
         left, right = report.sentence_span(start, end)
         mentions.append(
@@ -90,6 +93,6 @@ def _fits_context(text: str, start: int, end: int, alias: Alias) -> bool:
         if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
             return False
     if alias.near:
-        window = text[max(0, start - alias.window) : end + alias.window]
-        return any(alias_key(word) in window for word in alias.near)
+        around = sentence_window(text, start, end, alias.window)
+        return any(alias_key(word) in around for word in alias.near)
     return True

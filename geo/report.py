@@ -16,6 +16,8 @@ MAX_REPORT_BYTES = 50 * 1024 * 1024
 ENCODINGS = ("utf-8", "gb18030")
 SECTION_HEADING = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})、([^。\n]*)", re.MULTILINE)
 SENTENCE_END = "。！？；!?\n"
+#: The same ends once full-width forms are folded (；→; ！→! ？→?), for the normalised text.
+FOLDED_SENTENCE_END = "。!?;\n"
 PREAMBLE = "前言"
 
 

@@ -1,0 +1,67 @@
+"""Context rules kept in data: each tells a place from the same characters meaning something else."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import GazetteerError, load_gazetteer, mentions_from_report
+from geo.matching import matcher_from_gazetteer
+from geo.report import report_from_text
+
+SHIPPED = load_gazetteer()
+MATCHER = matcher_from_gazetteer(SHIPPED)
+
+
+def ids(text: str) -> list[str]:
+    return [m.entry_id for m in mentions_from_report(report_from_text(text), SHIPPED, MATCHER)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中山大学与中山市、中山合作。", ["zhongshan", "zhongshan"]),
+        ("沿中山路、东莞路走到中山纪念堂。", []),
+        ("支持东莞建设。", ["dongguan"]),
+        ("白云区和白云山。", ["baiyun"]),
+        ("白云机场在白云。", ["baiyun_airport", "baiyun"]),
+        ("黄埔军校旧址在黄埔。", ["huangpu"]),
+        ("清远清新区，清新发展。", ["qingyuan", "qingxin", "qingxin"]),
+        ("空气清新。", []),
+        ("珠江门户，江门发展。", ["jiangmen"]),
+        ("天河二号落户天河。", ["tianhe"]),
+        ("稻穗金黄，来穗发展。", ["guangzhou"]),
+        ("南海之滨。佛山南海。", ["foshan", "nanhai"]),
+        ("光明的未来。深圳光明区和光明。", ["shenzhen", "guangming", "guangming"]),
+        ("新兴产业集群。云浮新兴县。", ["yunfu", "xinxing"]),
+        ("和平发展；河源和平县。", ["heyuan", "heping"]),
+        ("香港北区与北区。", ["hong_kong", "beiqu", "beiqu"]),
+        ("城区改造。", []),
+    ],
+)
+def test_context_rules(text, expected):
+    assert ids(text) == expected
+
+
+def test_every_rule_names_known_aliases_and_a_reason():
+    names = {a.text for e in SHIPPED for a in e.aliases}
+    for rule in SHIPPED.rules:
+        assert rule.reason.strip()
+        assert set(rule.aliases) <= names, f"{rule.origin}: names no entry uses"
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("  - {aliases: [x]}\n", "'reason' must say why"),
+        ("  - {aliases: [x], reason: r}\n", "give unless_followed_by, unless_preceded_by or only_near"),
+        ("  - {aliases: [], reason: r, only_near: [y]}\n", "'aliases' must name"),
+        ("  - {aliases: [x], reason: r, only_near: y}\n", "'only_near' must be a list"),
+        ("  - {aliases: [x], reason: r, only_near: [y], window: 0}\n", "'window' must be a positive"),
+        ("  - {aliases: [x], reason: r, near: [y]}\n", "unknown field 'near'"),
+    ],
+)
+def test_malformed_rules_name_file_and_line(tmp_path, rule, message):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("entries: []\nrules:\n" + rule, encoding="utf-8")
+    with pytest.raises(GazetteerError, match=f"mine.yaml:3: rule: {message}"):
+        load_gazetteer(mine)
