@@ -39,9 +39,18 @@ SUFFIXES = (
 #: otherwise it is usually part of a longer word (港澳, 区域, 园林, 赴港上市…).
 FOLLOWERS = "的和与及等建开投被为在将已正由、，。；：！？,.;:!?)）」”》〉 \n\t"
 #: Where to stop walking back from an ending: punctuation and particles that never sit inside a name.
-STOPS = set("，。、；：！？“”‘’《》（）()〈〉「」【】 \n\t,.;:!?的在和及或到向对由把将被是了等个各0123456789")
+STOPS = set("，。、；：！？“”‘’《》（）()〈〉「」【】 \n\t,.;:!?的在和及或到向对由把将被是了等个各至与0123456789")
 #: Leading words that begin a clause, not a name.
 LEADING_VERBS = (
+    "国家级",
+    "全国",
+    "实现",
+    "完成",
+    "创建",
+    "改扩建",
+    "入选",
+    "允许",
+    "以",
     "建设",
     "推进",
     "加快",
@@ -85,15 +94,66 @@ LEADING_VERBS = (
     "主要",
     "个",
     "与",
-    "全",
     "各",
     "该",
     "其",
     "本",
     "此",
 )
+#: Verbs that, inside a run of characters, end the clause before a name.
+CLAUSE_VERBS = (
+    "获评",
+    "入选",
+    "列入",
+    "获批",
+    "实现",
+    "完成",
+    "创建",
+    "建成",
+    "打造",
+    "推进",
+    "建设",
+    "加快",
+    "支持",
+    "通过",
+    "依托",
+    "构建",
+    "提升",
+    "引入",
+    "开展",
+    "鼓励",
+    "保障",
+    "作为",
+    "完善",
+    "其他",
+)
+#: Endings that make a general word, not a name (中南地区, 其他省区, 智慧社区).
+GENERIC_TAILS = ("地区", "省区", "社区", "分区", "苏区", "辖区", "片区")
 #: Generic words with a place ending that name no particular place.
 GENERIC = {
+    "城际铁路",
+    "高速铁路",
+    "干线铁路",
+    "快速铁路",
+    "沿海铁路",
+    "疏港铁路",
+    "支线机场",
+    "通用机场",
+    "世界级机场",
+    "特别行政区",
+    "经济特区",
+    "行政区",
+    "高新区",
+    "国家高新区",
+    "科技园",
+    "工业园区",
+    "产业园区",
+    "百强区",
+    "家园",
+    "口岸",
+    "公园",
+    "景区",
+    "植物园",
     "地区",
     "城区",
     "市区",
@@ -101,7 +161,6 @@ GENERIC = {
     "社区",
     "园区",
     "港区",
-    "景区",
     "辖区",
     "片区",
     "新区",
@@ -134,7 +193,6 @@ GENERIC = {
     "港",
     "区",
     "园",
-    "口岸",
     "机场",
     "铁路",
     "大桥",
@@ -164,7 +222,7 @@ def unresolved_from_report(report: Report, mentions: list[Mention]) -> list[Unre
     covered = _covered(len(report.text), mentions)
     found: dict[str, int] = {}
     counts: Counter[str] = Counter()
-    text = report.text
+    text = report.normalised  # same offsets; Traditional and full-width forms folded, so 推進 is 推进
     previous_end = 0
     for match in _ENDINGS.finditer(text):
         start, end = match.span()
@@ -174,8 +232,8 @@ def unresolved_from_report(report: Report, mentions: list[Mention]) -> list[Unre
         name_start = max(_name_start(text, start, covered), previous_end)
         if start - name_start >= MAX_NAME:
             continue  # a run this long is a clause, not a name
-        name = _trim_leading_verbs(text[name_start:end])
-        if name in GENERIC or len(name) < len(match.group()) + 2:
+        name = _trim_leading_verbs(_after_last_verb(text[name_start:end]))
+        if name in GENERIC or name.endswith(GENERIC_TAILS) or len(name) < len(match.group()) + 2:
             continue
         counts[name] += 1
         found.setdefault(name, end - len(name))
@@ -183,7 +241,7 @@ def unresolved_from_report(report: Report, mentions: list[Mention]) -> list[Unre
     ranked = sorted(counts, key=lambda n: (-counts[n], found[n]))
     return [
         Unresolved(
-            text=name,
+            text=report.text[found[name] : found[name] + len(name)],
             count=counts[name],
             start=found[name],
             quote=report.sentence_at(found[name], found[name] + len(name)),
@@ -219,11 +277,17 @@ def _is_name_char(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or ch.isalnum()
 
 
+def _after_last_verb(name: str) -> str:
+    """A verb inside the run ends the clause before the name (长隆入选国家级旅游度假区)."""
+    cut = max((name.rfind(verb) + len(verb) for verb in CLAUSE_VERBS if verb in name[1:]), default=0)
+    return name[cut:] if len(name) - cut >= 2 else name
+
+
 def _trim_leading_verbs(name: str) -> str:
     trimmed = True
     while trimmed:
         trimmed = False
-        for verb in LEADING_VERBS:
+        for verb in (*LEADING_VERBS, *CLAUSE_VERBS):
             if name.startswith(verb) and len(name) > len(verb) + 1:
                 name, trimmed = name[len(verb) :], True
     return name
