@@ -10,10 +10,10 @@ from functools import cache
 from pathlib import Path
 
 from geo._errors import ReportError
+from geo.documents import text_from_document
 
 #: Larger inputs are refused rather than read into memory whole.
 MAX_REPORT_BYTES = 50 * 1024 * 1024
-ENCODINGS = ("utf-8", "gb18030")
 SECTION_HEADING = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})、([^。\n]*)", re.MULTILINE)
 SENTENCE_END = "。！？；!?\n"
 #: The same ends once full-width forms are folded (；→; ！→! ？→?), for the normalised text.
@@ -90,7 +90,8 @@ def report_from_path(path: str | Path) -> Report:
 
 
 def report_from_bytes(data: bytes, name: str = "report") -> Report:
-    text, encoding = decode_report(data, name)
+    """A report from a file's bytes: plain text in any usual encoding, or HTML, Word or PDF by its name."""
+    text, encoding = text_from_document(data, name)
     return report_from_text(text, name, encoding)
 
 
@@ -105,30 +106,6 @@ def report_from_text(text: str, name: str = "report", encoding: str = "utf-8") -
         sections=sections_from_text(text),
         normalised=normalise_for_matching(text),
     )
-
-
-def decode_report(data: bytes, name: str) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM) or GB18030/GBK; refuse binary data."""
-    if not data.strip():
-        raise ReportError(f"{name}: the report is empty")
-    if b"\x00" in data[:8192]:
-        raise ReportError(f"{name}: looks like a binary file, not text (save it as plain text)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _mostly_text(text):
-            return text, encoding
-    raise ReportError(f"{name}: cannot decode the report as UTF-8 or GB18030/GBK; save it as UTF-8 text")
-
-
-def _mostly_text(text: str) -> bool:
-    """Reject decodings full of control characters (binary data that happened to decode)."""
-    controls = sum(1 for ch in text[:20000] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    return controls <= len(text[:20000]) // 100
 
 
 def sections_from_text(text: str) -> tuple[Section, ...]:
