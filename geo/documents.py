@@ -45,7 +45,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _candidate_encodings(data: bytes) -> list[str]:
-    """UTF-8 first; then the Chinese encoding charset-normalizer finds likeliest, then the others."""
+    """UTF-8 first; then whichever of GB18030 and Big5 reads as the commoner characters."""
     sample = data[:DETECTION_SAMPLE]
     try:
         sample.decode("utf-8")
@@ -54,11 +54,30 @@ def _candidate_encodings(data: bytes) -> list[str]:
         looks_utf8 = err.start >= len(sample) - 4  # only a character cut in two at the sample's end
     if looks_utf8:
         return ["utf-8", *CHINESE_ENCODINGS]
-    from charset_normalizer import from_bytes
+    return sorted(CHINESE_ENCODINGS, key=lambda encoding: -_commonness(sample, encoding))
 
-    best = from_bytes(sample, cp_isolation=list(CHINESE_ENCODINGS)).best()
-    guessed = [best.encoding] if best is not None and best.encoding in CHINESE_ENCODINGS else []
-    return [*guessed, *(e for e in CHINESE_ENCODINGS if e not in guessed)]
+
+def _commonness(sample: bytes, encoding: str) -> float:
+    """The share of Han characters among each encoding's common set (GB2312; Big5's level 1).
+
+    Bytes in one encoding read in the other turn into rare characters, or fail to decode.
+    """
+    text = sample.decode(encoding, errors="replace")
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not han:
+        return 0.0
+    return sum(_is_common(ch, encoding) for ch in han) / len(han) - text.count("\ufffd") / max(len(text), 1)
+
+
+def _is_common(ch: str, encoding: str) -> bool:
+    try:
+        if encoding == "gb18030":
+            ch.encode("gb2312")
+            return True
+        first = ch.encode("big5")[0]
+        return 0xA4 <= first <= 0xC6  # Big5 level 1: the frequently used characters
+    except UnicodeEncodeError:
+        return False
 
 
 def _mostly_text(text: str) -> bool:
