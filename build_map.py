@@ -21,6 +21,7 @@ from geo import (
 from geo.matching import matcher_from_gazetteer
 from layers import load_styles, map_from_features, write_outputs
 from layers.exports import embed_snippet, geojson_from_features, mentions_csv, unresolved_csv
+from layers.popups import report_label
 from layers.stills import png_from_page
 
 SAMPLE = "sample-report.txt"
@@ -109,14 +110,14 @@ def build(args: argparse.Namespace) -> str:
         mentions.extend(found)
         unresolved.extend(unresolved_from_report(report, found))
     features = features_from_mentions(mentions, gazetteer)
-    title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} reports")
+    title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} 份报告 · {len(reports)} reports")
 
     def page(offline: bool) -> str:
         return map_from_features(
             features,
             styles,
             title,
-            " · ".join(r.name for r in reports),
+            " · ".join(report_label(r.name) for r in reports),
             sections=[(r.name, s.label) for r in reports for s in r.sections],
             offline=offline,
             tiles=args.tiles,

@@ -14,6 +14,9 @@ from geo.documents import text_from_document
 
 #: Larger inputs are refused rather than read into memory whole.
 MAX_REPORT_BYTES = 50 * 1024 * 1024
+#: Top-level headings: chapters (第一章 …) where a report has them, else numbered parts (一、…).
+CHAPTER_HEADING = re.compile(r"^[ \t\u3000]*(第[一二三四五六七八九十]{1,3}章)[ \t\u3000]*([^。\n]*)", re.MULTILINE)
+SUBHEADING = re.compile(r"^[ \t\u3000]*第[一二三四五六七八九十]{1,3}[节節][^\n]*$", re.MULTILINE)
 SECTION_HEADING = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})、([^。\n]*)", re.MULTILINE)
 SENTENCE_END = "。！？；!?\n"
 #: The same ends once full-width forms are folded (；→; ！→! ？→?), for the normalised text.
@@ -31,7 +34,9 @@ class Section:
 
     @property
     def label(self) -> str:
-        return f"{self.number}、{self.title}" if self.number else self.title
+        if not self.number:
+            return self.title
+        return f"{self.number} {self.title}" if self.number.endswith("章") else f"{self.number}、{self.title}"
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,18 @@ def report_from_text(text: str, name: str = "report", encoding: str = "utf-8") -
 
 
 def sections_from_text(text: str) -> tuple[Section, ...]:
+    """The preamble, then each top-level heading; a table of contents (headings with no text) is skipped."""
+    pattern = CHAPTER_HEADING if CHAPTER_HEADING.search(text) else SECTION_HEADING
+    matches = list(pattern.finditer(text))
     sections = [Section("", PREAMBLE, 0)]
-    for match in SECTION_HEADING.finditer(text):
+    last_of = {match.group(0).strip(): i for i, match in enumerate(matches)}
+    for i, match in enumerate(matches):
+        following = matches[i + 1] if i + 1 < len(matches) else None
+        body_end = following.start() if following else len(text)
+        if last_of[match.group(0).strip()] != i:
+            continue  # a contents line: the same heading comes again later
+        if following and not SUBHEADING.sub("", text[match.end() : body_end]).strip():
+            continue  # a contents line: only sub-headings before the next heading
         sections.append(Section(match.group(1), match.group(2).strip(), match.start(1)))
     return tuple(sections)
 

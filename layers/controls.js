@@ -27,8 +27,16 @@
       });
     }
 
+    /* What is shown: the story's step (-1: every section) and the reports ticked in the filter. */
+    var step = -1, reportsOn = cfg.reports.map(function () { return true; });
+    function visible(f) {
+      return (step < 0 || f.sections.indexOf(step) >= 0) && f.reports.some(function (r) { return reportsOn[r]; });
+    }
+    function refresh() {
+      features.forEach(function (f) { show(f, visible(f)); });
+    }
+
     /* The story: the report's sections as steps. */
-    var step = -1;
     var Story = L.Control.extend({
       options: { position: "topleft" },
       onAdd: function () {
@@ -45,8 +53,8 @@
     var sectionTitle = L.DomUtil.create("div", "bm-section-title", map.getContainer());
     function go(i) {
       step = i;
-      var shown = features.filter(function (f) { return i < 0 || f.sections.indexOf(i) >= 0; });
-      features.forEach(function (f) { show(f, i < 0 || f.sections.indexOf(i) >= 0); });
+      refresh();
+      var shown = features.filter(visible);
       story.label.textContent = i < 0 ? "报告 " + sections.length + " 节" : (i + 1) + " / " + sections.length;
       sectionTitle.textContent = i < 0 ? "" : sections[i];
       sectionTitle.style.display = i < 0 ? "none" : "block";
@@ -56,6 +64,28 @@
     story.label.textContent = "报告 " + sections.length + " 节";
     sectionTitle.style.display = "none";
     map.getContainer().setAttribute("data-story-step", "-1");
+
+    /* With several reports, each is a toggle. */
+    if (cfg.reports.length > 1) {
+      var Reports = L.Control.extend({
+        options: { position: "topright" },
+        onAdd: function () {
+          var box = L.DomUtil.create("div", "leaflet-control-layers bm-reports");
+          L.DomEvent.disableClickPropagation(box);
+          L.DomEvent.disableScrollPropagation(box);
+          L.DomUtil.create("b", "", box).textContent = "报告 Reports";
+          cfg.reports.forEach(function (name, r) {
+            var label = L.DomUtil.create("label", "", box);
+            var tick = L.DomUtil.create("input", "", label);
+            tick.type = "checkbox"; tick.checked = true;
+            label.appendChild(document.createTextNode(" " + name));
+            L.DomEvent.on(tick, "change", function () { reportsOn[r] = tick.checked; refresh(); });
+          });
+          return box;
+        }
+      });
+      new Reports().addTo(map);
+    }
 
     /* Search by Chinese or English name. */
     var Search = L.Control.extend({
@@ -89,6 +119,9 @@
       hits.sort(function (a, b) { return b.mentions - a.mentions; });
       var f = hits[0];
       if (step >= 0) go(-1);
+      reportsOn = reportsOn.map(function () { return true; });
+      document.querySelectorAll(".bm-reports input").forEach(function (t) { t.checked = true; });
+      refresh();
       if (!map.hasLayer(f.group)) map.addLayer(f.group);
       var bounds = L.latLngBounds(f.bounds);
       map.fitBounds(bounds, { maxZoom: 13, animate: false });

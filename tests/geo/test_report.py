@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geo import ReportError, report_from_bytes, report_from_path
-from geo.report import MAX_REPORT_BYTES, normalise_for_matching
+from geo.report import MAX_REPORT_BYTES, normalise_for_matching, report_from_text
 from tests.conftest import SHARED_SAMPLE
 
 
@@ -98,3 +98,14 @@ def test_normalisation_folds_width_and_script_but_keeps_length():
 @given(st.text())
 def test_normalisation_never_moves_offsets(text):
     assert len(normalise_for_matching(text)) == len(text)
+
+
+def test_chapters_are_sections_and_a_table_of_contents_is_skipped():
+    text = (
+        "规划纲要\n目录\n第一章　规划背景\n第一节　发展基础\n第二章　空间布局\n前言\n引言段落。\n"
+        "第一章　规划背景\n南沙发展。\n第一节　发展基础\n一、基础\n前海发展。\n第二章　空间布局\n横琴发展。\n"
+    )
+    report = report_from_text(text)
+    assert [s.label for s in report.sections] == ["前言", "第一章 规划背景", "第二章 空间布局"]
+    assert report.section_at(text.index("前海")).label == "第一章 规划背景"
+    assert report.section_at(text.index("横琴")).label == "第二章 空间布局"

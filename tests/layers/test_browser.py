@@ -156,3 +156,20 @@ def test_embed_writes_an_offline_map_and_an_iframe_snippet(offline_assets, tmp_p
         assert blocked == []
     finally:
         context.close()
+
+
+def test_each_report_is_a_toggle(open_map, offline_assets, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("南沙开发，广州发展。", encoding="utf-8")
+    b.write_text("深圳前海，广州发展。", encoding="utf-8")
+    out = tmp_path / "out"
+    assert build_map.main([str(a), str(b), "--offline", "-q", "-o", str(out)]) == 0
+    opened = open_map(out / "map.html")
+    filters = opened.page.locator(".bm-reports label")
+    assert [t.strip() for t in filters.all_inner_texts()] == ["a.txt", "b.txt"]
+    everything = opened.shapes() + opened.page.locator(".leaflet-marker-pane > *").count()
+    filters.nth(0).locator("input").uncheck()  # a.txt off: Nansha goes, Guangzhou (in b.txt too) stays
+    remaining = opened.page.evaluate("baymap.features.filter(f => f.group.hasLayer(f.layers[0])).map(f => f.id)")
+    assert "nansha" not in remaining and "guangzhou" in remaining and "qianhai" in remaining
+    filters.nth(0).locator("input").check()
+    assert opened.shapes() + opened.page.locator(".leaflet-marker-pane > *").count() == everything
