@@ -8,17 +8,8 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from geo import (
-    BaymapError,
-    Report,
-    features_from_mentions,
-    load_gazetteer,
-    mentions_from_report,
-    report_from_bytes,
-    report_from_path,
-    unresolved_from_report,
-)
-from geo.matching import matcher_from_gazetteer
+from geo import BaymapError, features_from_mentions, load_gazetteer
+from geo.corpus import Source, extractions_from_sources
 from layers import load_styles, map_from_features, write_outputs
 from layers.exports import embed_snippet, geojson_from_features, mentions_csv, unresolved_csv
 from layers.popups import report_label
@@ -83,14 +74,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def read_reports(names: list[str]) -> list[Report]:
+def sources_from_names(names: list[str]) -> list[Source]:
+    """The reports to read: the bundled sample when none are named; '-' is standard input."""
     if not names:
-        sample = resources.files("data").joinpath(SAMPLE)
-        return [report_from_bytes(sample.read_bytes(), name=SAMPLE)]
-    return [
-        report_from_bytes(sys.stdin.buffer.read(), name="<stdin>") if name == "-" else report_from_path(name)
-        for name in names
-    ]
+        return [Source(SAMPLE, resources.files("data").joinpath(SAMPLE).read_bytes())]
+    return [Source("<stdin>", sys.stdin.buffer.read()) if name == "-" else Source(name) for name in names]
+
+
+def progress_bar(total: int, quiet: bool):
+    """A bar on stderr while many reports are read; silent when stderr is not a terminal."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        return lambda done: None
+
+    def show(done: int) -> None:
+        filled = 30 * done // total
+        end = "\n" if done == total else ""
+        print(f"\rreading reports [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end=end, file=sys.stderr)
+
+    return show
 
 
 def place_names_en(gazetteer) -> dict[str, str]:
@@ -102,13 +103,10 @@ def build(args: argparse.Namespace) -> str:
     started = time.perf_counter()
     gazetteer = load_gazetteer(*args.gazetteer)
     styles = load_styles(args.styles)
-    reports = read_reports(args.reports)
-    matcher = matcher_from_gazetteer(gazetteer)
-    mentions, unresolved = [], []
-    for report in reports:
-        found = mentions_from_report(report, gazetteer, matcher)
-        mentions.extend(found)
-        unresolved.extend(unresolved_from_report(report, found))
+    sources = sources_from_names(args.reports)
+    reports = list(extractions_from_sources(sources, gazetteer, progress_bar(len(sources), args.quiet)))
+    mentions = [m for r in reports for m in r.mentions]
+    unresolved = [u for r in reports for u in r.unresolved]
     features = features_from_mentions(mentions, gazetteer)
     title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} 份报告 · {len(reports)} reports")
 

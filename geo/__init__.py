@@ -1,6 +1,7 @@
 """Text in, resolved features out: read a report, find what it names, give it geometry."""
 
 from geo._errors import BaymapError, GazetteerError, ReportError
+from geo.corpus import Extraction, Source, extractions_from_sources
 from geo.features import ResolvedFeature, features_from_mentions
 from geo.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from geo.matching import Mention, mentions_from_report
@@ -9,6 +10,7 @@ from geo.unresolved import Unresolved, unresolved_from_report
 
 __all__ = [
     "BaymapError",
+    "Extraction",
     "Gazetteer",
     "GazetteerEntry",
     "GazetteerError",
@@ -16,7 +18,9 @@ __all__ = [
     "Report",
     "ReportError",
     "ResolvedFeature",
+    "Source",
     "Unresolved",
+    "extractions_from_sources",
     "features_from_mentions",
     "load_gazetteer",
     "mentions_from_report",

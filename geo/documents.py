@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from html.parser import HTMLParser
 
@@ -80,11 +81,13 @@ def _is_common(ch: str, encoding: str) -> bool:
         return False
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _mostly_text(text: str) -> bool:
     """Reject decodings full of control characters (binary data that happened to decode)."""
     sample = text[:20000]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    return controls <= len(sample) // 100
+    return len(_CONTROL.findall(sample)) <= len(sample) // 100
 
 
 class _HTMLText(HTMLParser):

@@ -48,6 +48,10 @@ class Alias:
     near: tuple[str, ...] = ()
     window: int = 0
 
+    @cached_property
+    def near_folded(self) -> tuple[str, ...]:
+        return tuple(alias_key(word) for word in self.near)
+
 
 @dataclass(frozen=True)
 class GazetteerEntry:
@@ -82,15 +86,22 @@ class ContextRule:
     only_near: tuple[str, ...] = ()
     window: int = 20
 
+    @cached_property
+    def _folded(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """The rule's words as the normalised text writes them."""
+        fold = lambda words: tuple(alias_key(w) for w in words)  # noqa: E731
+        return fold(self.unless_followed_by), fold(self.unless_preceded_by), fold(self.only_near)
+
     def allows(self, text: str, start: int, end: int) -> bool:
         """Whether text[start:end] (normalised text) is the place under this rule."""
-        if any(text.startswith(alias_key(word), end) for word in self.unless_followed_by):
+        followers, preceders, near = self._folded
+        if any(text.startswith(word, end) for word in followers):
             return False
-        if any(text.endswith(alias_key(word), 0, start) for word in self.unless_preceded_by):
+        if any(text.endswith(word, 0, start) for word in preceders):
             return False
-        if self.only_near:
+        if near:
             around = sentence_window(text, start, end, self.window)
-            return any(alias_key(word) in around for word in self.only_near)
+            return any(word in around for word in near)
         return True
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -11,9 +14,12 @@ from geo.gazetteer import Alias, Gazetteer, alias_key, sentence_window
 from geo.report import Report
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One place where the report names an entry: report.text[start:end] == text."""
+class Mention(NamedTuple):
+    """One place where the report names an entry: report.text[start:end] == text.
+
+    A named tuple rather than a frozen dataclass: a corpus makes hundreds of thousands of
+    them, and a tuple is built three times faster.
+    """
 
     entry_id: str
     text: str
@@ -31,6 +37,11 @@ class _Target:
     entry_id: str | None
     """None for an ignored phrase: matched so that the names inside it are not."""
     alias: Alias | None
+
+    @cached_property
+    def needs_context(self) -> bool:
+        """Latin names (whole words only) and aliases with `near` words are checked in context."""
+        return self.alias is not None and (self.alias.text.isascii() or bool(self.alias.near))
 
 
 def matcher_from_gazetteer(gazetteer: Gazetteer) -> ahocorasick.Automaton:
@@ -58,31 +69,33 @@ def matcher_from_gazetteer(gazetteer: Gazetteer) -> ahocorasick.Automaton:
 def mentions_from_report(
     report: Report, gazetteer: Gazetteer, matcher: ahocorasick.Automaton | None = None
 ) -> list[Mention]:
+    text, name = report.text, report.name
+    return [
+        Mention(entry_id, text[start:end], start, end, text[left:right], left, section, name)
+        for entry_id, start, end, left, right, section in mention_rows(report, gazetteer, matcher)
+    ]
+
+
+def mention_rows(
+    report: Report, gazetteer: Gazetteer, matcher: ahocorasick.Automaton | None = None
+) -> Iterator[tuple[str, int, int, int, int, str]]:
+    """(entry id, start, end, quote start, quote end, section) for each mention: offsets, not copies of text."""
     matcher = matcher if matcher is not None else matcher_from_gazetteer(gazetteer)
     if len(matcher) == 0:
-        return []
-    mentions = []
+        return
     rules = gazetteer.rules_by_key
-    for last, (key, target) in matcher.iter_long(report.normalised):
+    folded = report.normalised
+    span, label_at = report.sentence_span, report.section_label_at
+    for last, (key, target) in matcher.iter_long(folded):
         start, end = last + 1 - len(key), last + 1
-        if target.entry_id is None or not _fits_context(report.normalised, start, end, target.alias):
+        if target.entry_id is None:
             continue
-        if not all(rule.allows(report.normalised, start, end) for rule in rules.get(key, ())):
+        if target.needs_context and not _fits_context(folded, start, end, target.alias):
             continue
-        left, right = report.sentence_span(start, end)
-        mentions.append(
-            Mention(
-                entry_id=target.entry_id,
-                text=report.text[start:end],
-                start=start,
-                end=end,
-                quote=report.text[left:right],
-                quote_start=left,
-                section=report.section_at(start).label,
-                report=report.name,
-            )
-        )
-    return mentions
+        if key in rules and not all(rule.allows(folded, start, end) for rule in rules[key]):
+            continue
+        left, right = span(start, end)
+        yield target.entry_id, start, end, left, right, label_at(start)
 
 
 def _fits_context(text: str, start: int, end: int, alias: Alias) -> bool:
@@ -94,5 +107,5 @@ def _fits_context(text: str, start: int, end: int, alias: Alias) -> bool:
             return False
     if alias.near:
         around = sentence_window(text, start, end, alias.window)
-        return any(alias_key(word) in around for word in alias.near)
+        return any(word in around for word in alias.near_folded)
     return True

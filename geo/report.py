@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from geo._errors import ReportError
@@ -22,6 +23,7 @@ SENTENCE_END = "。！？；!?\n"
 #: The same ends once full-width forms are folded (；→; ！→! ？→?), for the normalised text.
 FOLDED_SENTENCE_END = "。!?;\n"
 PREAMBLE = "前言"
+_SENTENCE_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}]")
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,24 @@ class Report:
         first = next((line.strip() for line in self.text.splitlines() if line.strip()), "")
         return first[:80] or self.name
 
+    @cached_property
+    def _section_starts(self) -> list[int]:
+        return [s.start for s in self.sections]
+
+    @cached_property
+    def _sentence_ends(self) -> array:
+        """Offsets of every sentence-ending character, found once."""
+        return array("q", (m.start() for m in _SENTENCE_END_RE.finditer(self.text)))
+
     def section_at(self, offset: int) -> Section:
-        starts = [s.start for s in self.sections]
-        return self.sections[max(bisect.bisect_right(starts, offset) - 1, 0)]
+        return self.sections[max(bisect.bisect_right(self._section_starts, offset) - 1, 0)]
+
+    @cached_property
+    def _section_labels(self) -> list[str]:
+        return [s.label for s in self.sections]
+
+    def section_label_at(self, offset: int) -> str:
+        return self._section_labels[max(bisect.bisect_right(self._section_starts, offset) - 1, 0)]
 
     def sentence_at(self, start: int, end: int) -> str:
         """The whole sentence around text[start:end], verbatim."""
@@ -65,9 +82,11 @@ class Report:
 
     def sentence_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets of the sentence around text[start:end], without surrounding white space."""
-        left = max(self.text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
-        rights = [i for ch in SENTENCE_END if (i := self.text.find(ch, end)) != -1]
-        right = min(rights) + 1 if rights else len(self.text)
+        ends = self._sentence_ends
+        before = bisect.bisect_left(ends, start)
+        left = ends[before - 1] + 1 if before else 0
+        after = bisect.bisect_left(ends, end)
+        right = ends[after] + 1 if after < len(ends) else len(self.text)
         while left < start and self.text[left].isspace():
             left += 1
         while right > end and self.text[right - 1].isspace():
@@ -132,22 +151,27 @@ def sections_from_text(text: str) -> tuple[Section, ...]:
 
 def normalise_for_matching(text: str) -> str:
     """Full-width forms folded, Traditional characters simplified, ASCII lower-cased; length kept."""
-    table = _char_table(frozenset(text))
-    return text.translate(table) if table else text
+    _learn_chars(set(text))
+    return text.translate(_FOLDS)
 
 
-def _char_table(chars: frozenset[str]) -> dict[int, str]:
-    table = {}
-    simplified = _to_simplified("".join(sorted(c for c in chars if ord(c) > 0x2E7F)))
-    for ch in chars:
-        folded = _fold_char(ch)
-        folded = simplified.get(folded, folded)
-        if folded != ch:
-            table[ord(ch)] = folded
-    return table
+#: Every character seen so far and what it folds to (itself included, which spares str.translate a
+#: failed lookup per character); grows as reports bring new characters.
+_FOLDS: dict[int, str] = {}
+_SEEN: set[str] = set()
 
 
-@cache
+def _learn_chars(chars: set[str]) -> None:
+    new = chars - _SEEN
+    if not new:
+        return
+    folded = {ch: _fold_char(ch) for ch in new}
+    simplified = _to_simplified("".join(sorted({f for f in folded.values() if ord(f) > 0x2E7F})))
+    for ch, fold in folded.items():
+        _FOLDS[ord(ch)] = simplified.get(fold, fold)
+    _SEEN.update(new)
+
+
 def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
     if len(folded) != 1:
@@ -157,8 +181,9 @@ def _fold_char(ch: str) -> str:
 
 def _to_simplified(chars: str) -> dict[str, str]:
     """Character-by-character Traditional→Simplified, so offsets never move."""
-    converter = _opencc()
-    converted = converter.convert("\n".join(chars)).split("\n")
+    if not chars:
+        return {}
+    converted = _opencc().convert("\n".join(chars)).split("\n")
     if len(converted) != len(chars):
         return {}
     return {t: s for t, s in zip(chars, converted, strict=True) if len(s) == 1 and s != t}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.matching import Mention
@@ -203,6 +204,8 @@ GENERIC = {
     "科学园",
 }
 MAX_NAME = 16
+_CLAUSE_VERB = re.compile("|".join(map(re.escape, CLAUSE_VERBS)))
+_LEADING_WORD = re.compile("|".join(map(re.escape, sorted({*LEADING_VERBS, *CLAUSE_VERBS}, key=len, reverse=True))))
 _ENDINGS = re.compile("|".join(map(re.escape, SUFFIXES)))
 
 
@@ -217,9 +220,14 @@ class Unresolved:
     report: str
 
 
-def unresolved_from_report(report: Report, mentions: list[Mention]) -> list[Unresolved]:
+def unresolved_from_report(report: Report, mentions: Iterable[Mention]) -> list[Unresolved]:
     """Candidates ranked by how often they occur (then by first occurrence)."""
-    covered = _covered(len(report.text), mentions)
+    return unresolved_from_spans(report, [(m.start, m.end) for m in mentions])
+
+
+def unresolved_from_spans(report: Report, spans: Iterable[tuple[int, int]]) -> list[Unresolved]:
+    """The same, given only where the mentions are (start, end)."""
+    covered = _covered(len(report.text), spans)
     found: dict[str, int] = {}
     counts: Counter[str] = Counter()
     text = report.normalised  # same offsets; Traditional and full-width forms folded, so 推進 is 推进
@@ -252,10 +260,10 @@ def unresolved_from_report(report: Report, mentions: list[Mention]) -> list[Unre
     ]
 
 
-def _covered(length: int, mentions: list[Mention]) -> bytearray:
+def _covered(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
     covered = bytearray(length)
-    for mention in mentions:
-        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+    for start, end in spans:
+        covered[start:end] = b"\x01" * (end - start)
     return covered
 
 
@@ -279,15 +287,12 @@ def _is_name_char(ch: str) -> bool:
 
 def _after_last_verb(name: str) -> str:
     """A verb inside the run ends the clause before the name (长隆入选国家级旅游度假区)."""
-    cut = max((name.rfind(verb) + len(verb) for verb in CLAUSE_VERBS if verb in name[1:]), default=0)
+    cut = max((m.end() for m in _CLAUSE_VERB.finditer(name, 1)), default=0)
     return name[cut:] if len(name) - cut >= 2 else name
 
 
 def _trim_leading_verbs(name: str) -> str:
-    trimmed = True
-    while trimmed:
-        trimmed = False
-        for verb in (*LEADING_VERBS, *CLAUSE_VERBS):
-            if name.startswith(verb) and len(name) > len(verb) + 1:
-                name, trimmed = name[len(verb) :], True
+    """Drop the words that open a clause, keeping at least two characters."""
+    while (found := _LEADING_WORD.match(name)) and len(name) - found.end() >= 2:
+        name = name[found.end() :]
     return name

@@ -1,0 +1,74 @@
+"""Benchmark: baymap at corpus scale — the sample's paragraphs shuffled into many reports.
+
+    python benchmarks/bench_corpus.py [--reports 1000]
+
+Reports extraction throughput (decode, normalise, match, unresolved names) in MB/s,
+then the whole `build-map` over the corpus as a separate process: wall time, peak
+memory (max RSS) and the size of each output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geo import load_gazetteer, mentions_from_report, report_from_path, unresolved_from_report  # noqa: E402
+from geo.matching import matcher_from_gazetteer  # noqa: E402
+
+
+def write_corpus(folder: Path, count: int) -> list[Path]:
+    """`count` reports, each the sample's paragraphs in a different (seeded) order."""
+    paragraphs = [p for p in (ROOT / "data" / "sample-report.txt").read_text(encoding="utf-8").split("\n") if p]
+    paths = []
+    for i in range(count):
+        order = paragraphs[:]
+        random.Random(i).shuffle(order)
+        path = folder / f"report-{i:04d}.txt"
+        path.write_text("\n".join(order) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def extraction_rate(paths: list[Path]) -> tuple[float, float]:
+    gazetteer = load_gazetteer()
+    matcher = matcher_from_gazetteer(gazetteer)
+    size = sum(p.stat().st_size for p in paths)
+    started = time.perf_counter()
+    for path in paths:
+        report = report_from_path(path)
+        unresolved_from_report(report, mentions_from_report(report, gazetteer, matcher))
+    return size / 1e6, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = write_corpus(folder / "corpus" if (folder / "corpus").mkdir() is None else folder, args.reports)
+        megabytes, seconds = extraction_rate(paths)
+        print(f"corpus:       {len(paths)} reports, {megabytes:.1f} MB")
+        print(f"extraction:   {megabytes / seconds:.1f} MB/s ({seconds:.2f} s, one process, in-process)")
+        out = folder / "map"
+        command = [sys.executable, str(ROOT / "build_map.py"), *map(str, paths), "-q", "-o", str(out)]
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        wall = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"build-map:    {wall:.1f} s wall, peak memory {peak:.0f} MiB (max RSS of the build process)")
+        for path in sorted(out.iterdir()):
+            print(f"  {path.name:17} {path.stat().st_size / 1e6:8.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Many reports at once: extraction spread over the machine's cores, results in the reports' order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from geo.gazetteer import Gazetteer
+from geo.matching import Mention, matcher_from_gazetteer, mention_rows, mentions_from_report
+from geo.report import Report, Section, report_from_bytes, report_from_path
+from geo.unresolved import Unresolved, unresolved_from_report, unresolved_from_spans
+
+#: Below this much text a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+CHUNK = 50
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What one report yields: its name, title and sections, every mention and the unresolved names."""
+
+    name: str
+    title: str
+    sections: tuple[Section, ...]
+    mentions: list[Mention]
+    unresolved: list[Unresolved]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A report to read: a path, or bytes already read (standard input)."""
+
+    name: str
+    data: bytes | None = None
+
+    def read(self) -> Report:
+        return report_from_bytes(self.data, self.name) if self.data is not None else report_from_path(self.name)
+
+    @property
+    def size(self) -> int:
+        return len(self.data) if self.data is not None else os.path.getsize(self.name)
+
+
+def extractions_from_sources(
+    sources: Sequence[Source],
+    gazetteer: Gazetteer,
+    progress: Callable[[int], None] = lambda done: None,
+) -> Iterator[Extraction]:
+    """Each report's extraction, in order; forked worker processes share the matcher when it pays."""
+    matcher = matcher_from_gazetteer(gazetteer)
+    workers = min(os.cpu_count() or 1, max(1, len(sources) // CHUNK))
+    total = sum(_size(s) for s in sources)
+    if workers < 2 or total < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        for done, source in enumerate(sources, 1):
+            yield extraction_from_report(source.read(), gazetteer, matcher)
+            progress(done)
+        return
+    global _WORKER_STATE
+    _WORKER_STATE = (gazetteer, matcher)  # inherited by the forked workers, not pickled
+    chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
+    done = 0
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for packed_chunk in pool.map(_extract_chunk, chunks):
+            for packed in packed_chunk:
+                yield _unpack(packed)
+                done += 1
+            progress(done)
+
+
+def extraction_from_report(report: Report, gazetteer: Gazetteer, matcher=None) -> Extraction:
+    mentions = mentions_from_report(report, gazetteer, matcher)
+    return Extraction(report.name, report.title, report.sections, mentions, unresolved_from_report(report, mentions))
+
+
+def _size(source: Source) -> int:
+    try:
+        return source.size
+    except OSError:
+        return 0  # reading it will say what is wrong
+
+
+_WORKER_STATE: tuple | None = None
+
+
+def _extract_chunk(sources: Sequence[Source]) -> list[tuple]:
+    """In a worker: extract a few reports, packed as plain tuples (offsets, not copies of quotes)."""
+    gazetteer, matcher = _WORKER_STATE
+    packed = []
+    for source in sources:
+        report = source.read()
+        rows = list(mention_rows(report, gazetteer, matcher))
+        unresolved = unresolved_from_spans(report, [(start, end) for _, start, end, *_ in rows])
+        packed.append((report.name, report.title, report.sections, report.text, rows, unresolved))
+    return packed
+
+
+def _unpack(packed: tuple) -> Extraction:
+    name, title, sections, text, rows, unresolved = packed
+    mentions = [
+        Mention(entry_id, text[start:end], start, end, text[left:right], left, section, name)
+        for entry_id, start, end, left, right, section in rows
+    ]
+    return Extraction(name, title, sections, mentions, unresolved)
