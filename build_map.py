@@ -11,7 +11,7 @@ from pathlib import Path
 from geo import BaymapError, features_from_mentions, load_gazetteer
 from geo.corpus import Source, extractions_from_sources
 from layers import load_styles, map_from_features, write_outputs
-from layers.exports import embed_snippet, geojson_from_features, mentions_csv, unresolved_csv
+from layers.exports import Content, embed_snippet, write_geojson, write_mentions_csv, write_unresolved_csv
 from layers.popups import report_label
 from layers.stills import png_from_page
 
@@ -107,6 +107,7 @@ def build(args: argparse.Namespace) -> str:
     reports = list(extractions_from_sources(sources, gazetteer, progress_bar(len(sources), args.quiet)))
     mentions = [m for r in reports for m in r.mentions]
     unresolved = [u for r in reports for u in r.unresolved]
+    unknown = len({u.text for u in unresolved})
     features = features_from_mentions(mentions, gazetteer)
     title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} 份报告 · {len(reports)} reports")
 
@@ -123,11 +124,11 @@ def build(args: argparse.Namespace) -> str:
         )
 
     offline = args.offline or args.embed
-    files: dict[str, str | bytes] = {
+    files: dict[str, Content] = {
         "map.html": page(offline),
-        "features.geojson": geojson_from_features(features),
-        "mentions.csv": mentions_csv(features),
-        "unresolved.csv": unresolved_csv(unresolved),
+        "features.geojson": lambda out: write_geojson(features, out),
+        "mentions.csv": lambda out: write_mentions_csv(mentions, gazetteer, out),
+        "unresolved.csv": lambda out: write_unresolved_csv(unresolved, out),
     }
     if args.embed:
         files["embed.html"] = embed_snippet(title)
@@ -138,7 +139,7 @@ def build(args: argparse.Namespace) -> str:
     return (
         f"mapped {len(features)} places, corridors and zones ({len(mentions)} mentions) "
         f"from {len(reports)} report{'s' if len(reports) != 1 else ''}; "
-        f"{len(unresolved)} unresolved; {seconds:.1f} s → {args.output / 'map.html'}"
+        f"{unknown} unresolved; {seconds:.1f} s → {args.output / 'map.html'}"
     )
 
 

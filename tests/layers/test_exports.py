@@ -55,7 +55,7 @@ def test_mentions_csv_has_a_row_per_mention(sample_build, sample_mentions):
 
 def test_unresolved_csv_is_empty_for_the_sample(sample_build):
     assert (sample_build / "unresolved.csv").read_text(encoding="utf-8").splitlines() == [
-        "text,count,report,start,section,quote"
+        "text,count,reports,report,start,section,quote"
     ]
 
 
