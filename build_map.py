@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from geo import BaymapError, features_from_mentions, load_gazetteer
+from geo.checks import problems_in_gazetteer
 from geo.corpus import Source, extractions_from_sources
 from layers import load_styles, map_from_features, write_outputs
 from layers.exports import Content, embed_snippet, write_geojson, write_mentions_csv, write_unresolved_csv
@@ -69,6 +70,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--embed",
         action="store_true",
         help="also write embed.html, an iframe snippet for web pages and slides; implies --offline",
+    )
+    parser.add_argument(
+        "--check-gazetteer",
+        action="store_true",
+        help="only check the gazetteer (the shipped one and any --gazetteer files): schema, names, geometry, "
+        "and that every point lies in the district it names; build no map",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser.parse_args(argv)
@@ -143,9 +150,21 @@ def build(args: argparse.Namespace) -> str:
     )
 
 
+def check(args: argparse.Namespace) -> int:
+    gazetteer, problems = problems_in_gazetteer(*args.gazetteer)
+    for problem in problems:
+        print(f"build-map: {problem}", file=sys.stderr)
+    if not args.quiet:
+        files = ", ".join(args.gazetteer) or "the shipped gazetteer"
+        print(f"{files}: {len(gazetteer)} entries, {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
+        if args.check_gazetteer:
+            return check(args)
         summary = build(args)
     except BaymapError as err:
         print(f"build-map: error: {err}", file=sys.stderr)

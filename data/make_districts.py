@@ -42,15 +42,15 @@ HONG_KONG = {
     "葵青区": "Kwai Tsing District",
     "离岛区": "Islands District",
 }
-MACAO = {
-    "花地玛堂区": ("Our Lady of Fátima Parish", []),
-    "花王堂区": ("St. Anthony's Parish", []),
-    "望德堂区": ("St. Lazarus Parish", []),
-    "大堂区": ("Sé (Cathedral) Parish", []),
-    "风顺堂区": ("St. Lawrence Parish", []),
-    "嘉模堂区": ("Our Lady of Carmel Parish (Taipa)", ["氹仔"]),
-    "路凼填海区": ("Cotai", ["路氹城", "路氹"]),
-    "圣方济各堂区": ("St. Francis Xavier Parish (Coloane)", ["路环"]),
+MACAO = {  # English name, Chinese short names, English short names
+    "花地玛堂区": ("Our Lady of Fátima Parish", [], ["Fatima Parish", "Our Lady of Fatima Parish"]),
+    "花王堂区": ("St. Anthony's Parish", [], ["St. Anthony's Parish", "Santo Antonio"]),
+    "望德堂区": ("St. Lazarus Parish", [], ["St. Lazarus Parish", "Sao Lazaro"]),
+    "大堂区": ("Sé (Cathedral) Parish", [], ["Cathedral Parish", "Se Parish"]),
+    "风顺堂区": ("St. Lawrence Parish", [], ["St. Lawrence Parish", "Sao Lourenco"]),
+    "嘉模堂区": ("Our Lady of Carmel Parish (Taipa)", ["氹仔"], ["Taipa"]),
+    "路凼填海区": ("Cotai", ["路氹城", "路氹"], ["Cotai"]),
+    "圣方济各堂区": ("St. Francis Xavier Parish (Coloane)", ["路环"], ["Coloane"]),
 }
 #: Readings pypinyin gets wrong for these place names.
 PINYIN_FIXES = {"大埔": "Dabu", "番禺": "Panyu"}
@@ -131,9 +131,12 @@ def main() -> None:
         entry_id = base if base not in used_ids else f"{base}_{re.sub(r'[^a-z]', '', pinyin(short_name(city)).lower())}"
         used_ids.add(entry_id)
         aliases = [] if short in NO_SHORT_NAME or short == full else [short]
-        aliases += MACAO.get(full, ("", []))[1]
         english = english_name(full, short, city)
-        aliases_en = [english.split(",")[0].removesuffix(" District").removesuffix(" County")]
+        if full in MACAO:
+            aliases += MACAO[full][1]
+            aliases_en = MACAO[full][2]
+        else:
+            aliases_en = [english.split(",")[0].removesuffix(" District").removesuffix(" County")]
         kind = "county-level city" if full.endswith("市") else "county" if full.endswith("县") else "district"
         entries.append(
             {

@@ -281,8 +281,8 @@ def entry_from_mapping(raw: Any, name: str) -> GazetteerEntry:
         for key in ("source", "precision"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 raise fail(f"a '{form}' geometry needs a '{key}' saying where it comes from and how precise it is")
-    if form in ("point", "points", "disc") and not isinstance(raw.get("within"), str):
-        raise fail(f"a '{form}' geometry needs 'within': the adcode of the district it lies in")
+    if form in ("point", "points", "disc") and not _is_within(raw.get("within")):
+        raise fail(f"a '{form}' geometry needs 'within': the adcode of the district it lies in (or water, unmapped)")
     aliases = aliases_from_list(raw["aliases"], fail) + aliases_from_list(raw.get("aliases_en", []), fail)
     if raw["name_zh"] not in {a.text for a in aliases}:
         aliases = (Alias(raw["name_zh"]), *aliases)
@@ -361,6 +361,10 @@ GEOMETRY_HELP = {
 }
 
 
+def _is_within(v: Any) -> bool:
+    return isinstance(v, str) and ((v.isdigit() and len(v) == 6) or v in ("water", "unmapped"))
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
 
@@ -380,7 +384,7 @@ def _is_station(v: Any) -> bool:
         isinstance(v, dict)
         and isinstance(v.get("name"), str)
         and _is_lnglat(v.get("lnglat"))
-        and isinstance(v.get("within"), str)
+        and _is_within(v.get("within"))
     )
 
 

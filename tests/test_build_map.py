@@ -120,3 +120,23 @@ def test_the_wheel_carries_the_data(tmp_path):
         "data/sample-report.txt",
     ):
         assert needed in names
+
+
+def test_check_gazetteer_builds_no_map(tmp_path):
+    result = run("--check-gazetteer", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "the shipped gazetteer:" in result.stdout.decode() and "0 problems" in result.stdout.decode()
+    assert not (tmp_path / "baymap-map").exists()
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("entries:\n  - id: x\n    name_zh: 甲\n", encoding="utf-8")
+    result = run("--check-gazetteer", "--gazetteer", str(mine), cwd=tmp_path)
+    assert result.returncode == 1 and f"{mine}:2: entry 'x': missing field 'name_en'" in result.stderr.decode()
+
+
+def test_progress_shows_only_on_a_terminal(tmp_path):
+    reports = []
+    for i in range(3):
+        reports.append(tmp_path / f"r{i}.txt")
+        reports[-1].write_text("南沙开发。", encoding="utf-8")
+    result = run(*map(str, reports), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0 and result.stderr == b""  # stderr is a pipe here: no bar

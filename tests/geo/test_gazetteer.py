@@ -6,18 +6,13 @@ import pytest
 import shapely
 
 from geo import GazetteerError, load_gazetteer
-from geo.boundaries import district_containing, load_boundaries
+from geo.checks import district_problem, points_of, problems_in_gazetteer
 from geo.gazetteer import HAND_MADE_FORMS
 from geo.geometry import geometry_from_entry
-from geo.lnglat import LngLat
 from geo.matching import matcher_from_gazetteer
 from layers.styles import load_styles
 
 SHIPPED = load_gazetteer()
-#: Points our boundary data cannot place, each with the reason.
-OUTSIDE_EVERY_DISTRICT = {
-    "umac": "the Hengqin campus, leased to Macao in 2013, is a hole in the cnmaps outlines",
-}
 
 
 @pytest.mark.parametrize("entry", list(SHIPPED), ids=lambda e: e.id)
@@ -28,44 +23,36 @@ def test_entry_geometry_is_valid_and_styled(entry):
     west, south, east, north = geometry.bounds
     assert 109 < west <= east < 118 and 20 < south <= north < 26, "outside Guangdong, Hong Kong and Macao"
     assert entry.layer in load_styles()
+    assert any(a.text.isascii() for a in entry.aliases), "an English report needs an English name to match"
     if entry.form in HAND_MADE_FORMS:
         assert entry.source.strip() and entry.precision.strip()
 
 
-POINTS = [e for e in SHIPPED if e.form in ("point", "points")]
+LOCATED = [(e, name, point, within) for e in SHIPPED for name, point, within in points_of(e)]
 
 
-@pytest.mark.parametrize("entry", POINTS, ids=lambda e: e.id)
-def test_point_lies_in_the_district_it_names(entry):
-    first = entry.geometry["point"] if entry.form == "point" else entry.geometry["points"][0]
-    found = district_containing(LngLat(*first))
-    if entry.id in OUTSIDE_EVERY_DISTRICT:
-        assert found is None
-        macao = load_boundaries()["820000"].geometry
-        assert macao.distance(shapely.Point(first)) < 0.02  # within about 2 km of Macao
-        return
-    assert found is not None, f"{entry.id} lies in no district"
-    assert found.adcode == entry.within, f"{entry.id} lies in {found.name_zh}, not {entry.within}"
+@pytest.mark.parametrize(("entry", "name", "point", "within"), LOCATED, ids=[f"{e.id}:{n}" for e, n, _, _ in LOCATED])
+def test_every_point_lies_in_the_district_it_names(entry, name, point, within):
+    """A point names its district; a bridge's point at sea says water; a hole in the outlines, unmapped."""
+    assert district_problem(point, within) is None
+    if within == "water":
+        assert entry.kind in ("bridge", "bridge and tunnel")
+    if within == "unmapped":
+        assert entry.note, "say why no district contains it"
+    if entry.form == "line":
+        station = next(s for s in entry.geometry["line"] if s["name"] == name)
+        assert station["source"] and station["precision"]
 
 
-STATIONS = [(e, s) for e in SHIPPED if e.form == "line" for s in e.geometry["line"]]
-
-
-@pytest.mark.parametrize(("entry", "station"), STATIONS, ids=[f"{e.id}:{s['name']}" for e, s in STATIONS])
-def test_station_lies_in_the_district_it_names(entry, station):
-    """A station names its district; a bridge's point at sea says 'water'; one beyond Guangdong, its province."""
-    point = LngLat(*station["lnglat"])
-    found = district_containing(point)
-    within = load_boundaries().get(station["within"])
-    if station["within"] == "water":
-        assert found is None and "in water" in station["precision"] and entry.kind in ("bridge", "bridge and tunnel")
-    elif within is not None and within.level == "neighbour":
-        assert found is None and within.geometry.covers(shapely.Point(point))
-    else:
-        assert found is not None and found.adcode == station["within"], (
-            f"{station['name']} lies in {found and found.name_zh}, not {station['within']}"
-        )
-    assert station["source"] and station["precision"]
+def test_a_misplaced_point_is_named_by_the_check(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "entries:\n  - {id: x, name_zh: 某园, name_en: X, aliases: [], aliases_en: [X], layer: zones, kind: park,\n"
+        "     geometry: {point: [113.3, 23.1]}, within: '440115', source: s, precision: approximate}\n",
+        encoding="utf-8",
+    )
+    _, problems = problems_in_gazetteer(mine)
+    assert problems == [f"{mine}:2: entry 'x': its point lies in 海珠区, not 南沙区"]
 
 
 def test_every_name_belongs_to_one_entry():

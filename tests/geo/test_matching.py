@@ -123,3 +123,19 @@ def test_offsets_always_slice_to_the_mention(text):
     for m in mentions_from_report(report, SHIPPED, MATCHER):
         assert 0 <= m.start < m.end <= len(report.text)
         assert report.text[m.start : m.end] == m.text
+
+
+def test_an_english_report_maps_too():
+    text = (
+        "The Nansha and Qianhai zones, the Hong Kong–Zhuhai–Macao Bridge and the Shenzhen-Zhongshan Link "
+        "tie Guangzhou and Foshan to Hong Kong International Airport. Knowledge City grows."
+    )
+    assert [entry for entry, _ in found(text)] == [
+        "nansha",
+        "qianhai",
+        "hzmb",
+        "shenzhong_link",
+        "guang_fo",
+        "hk_airport",
+        "zhishicheng",
+    ]
