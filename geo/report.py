@@ -14,7 +14,7 @@ from geo._errors import ReportError
 from geo.documents import text_from_document
 
 #: Larger inputs are refused rather than read into memory whole.
-MAX_REPORT_BYTES = 50 * 1024 * 1024
+MAX_REPORT_BYTES = 256 * 1024 * 1024
 #: Top-level headings: chapters (第一章 …) where a report has them, else numbered parts (一、…).
 CHAPTER_HEADING = re.compile(r"^[ \t\u3000]*(第[一二三四五六七八九十]{1,3}章)[ \t\u3000]*([^。\n]*)", re.MULTILINE)
 SUBHEADING = re.compile(r"^[ \t\u3000]*第[一二三四五六七八九十]{1,3}[节節][^\n]*$", re.MULTILINE)

@@ -109,3 +109,18 @@ def test_chapters_are_sections_and_a_table_of_contents_is_skipped():
     assert [s.label for s in report.sections] == ["前言", "第一章 规划背景", "第二章 空间布局"]
     assert report.section_at(text.index("前海")).label == "第一章 规划背景"
     assert report.section_at(text.index("横琴")).label == "第二章 空间布局"
+
+
+def test_a_large_report_is_read_without_extra_copies(sample_bytes):
+    """Reading keeps the text and its folded twin, not several copies (a 100 MB report must fit)."""
+    import tracemalloc
+
+    data = sample_bytes * 500  # about 10 MB
+    tracemalloc.start()
+    try:
+        report = report_from_bytes(data, name="big.txt")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(report.text) == 7202 * 500
+    assert peak < 3.5 * len(data)  # the bytes, the text and the folded text, at most
