@@ -34,7 +34,50 @@
     }
     function refresh() {
       features.forEach(function (f) { show(f, visible(f)); });
+      recluster();
     }
+
+    /* Dense points cluster below street zoom: one numbered circle; a click zooms in on them. */
+    var CLUSTER_RADIUS = 22, CLUSTER_UNTIL_ZOOM = 13;
+    var clusters = L.layerGroup().addTo(map);
+    function recluster() {
+      clusters.clearLayers();
+      var points = [];
+      features.forEach(function (f) {
+        if (!visible(f) || !map.hasLayer(f.group)) return;
+        f.layers.forEach(function (layer) {
+          if (!layer.getLatLng) return;
+          if (!f.group.hasLayer(layer)) f.group.addLayer(layer);
+          points.push({ f: f, layer: layer, at: map.latLngToContainerPoint(layer.getLatLng()) });
+        });
+      });
+      if (map.getZoom() >= CLUSTER_UNTIL_ZOOM) return;
+      var groups = [];
+      points.sort(function (a, b) { return b.f.mentions - a.f.mentions || (a.f.id < b.f.id ? -1 : 1); });
+      points.forEach(function (point) {
+        var near = groups.filter(function (g) { return g.at.distanceTo(point.at) < CLUSTER_RADIUS; })[0];
+        if (near) near.members.push(point); else groups.push({ at: point.at, members: [point] });
+      });
+      groups.forEach(function (g) {
+        if (g.members.length < 2) return;
+        g.members.forEach(function (m) { m.f.group.removeLayer(m.layer); });
+        var bounds = L.latLngBounds(g.members.map(function (m) { return m.layer.getLatLng(); }));
+        var names = g.members.map(function (m) { return m.f.zh; });
+        var circle = L.circleMarker(bounds.getCenter(), {
+          radius: 11 + Math.min(10, g.members.length), color: "#444", weight: 1.5, fillColor: "#fff", fillOpacity: 0.9,
+          className: "bm-cluster"
+        }).bindTooltip(g.members.length + " 处 places: " + names.slice(0, 8).join("、") + (names.length > 8 ? "…" : ""));
+        circle.on("click", function () {
+          map.fitBounds(bounds.pad(0.6), { maxZoom: Math.max(map.getZoom() + 2, CLUSTER_UNTIL_ZOOM) });
+        });
+        clusters.addLayer(circle);
+        clusters.addLayer(L.marker(bounds.getCenter(), {
+          interactive: false,
+          icon: L.divIcon({ className: "bm-cluster-count", html: String(g.members.length), iconSize: [24, 16] })
+        }));
+      });
+    }
+    map.on("zoomend overlayadd overlayremove", recluster);
 
     /* The story: the report's sections as steps. */
     var Story = L.Control.extend({
@@ -62,6 +105,7 @@
       if (shown.length) map.flyToBounds(boundsOf(shown), { padding: [30, 30], maxZoom: 12, duration: 0.8 });
     }
     story.label.textContent = "报告 " + sections.length + " 节";
+    recluster();
     sectionTitle.style.display = "none";
     map.getContainer().setAttribute("data-story-step", "-1");
 
@@ -165,6 +209,10 @@
     map.on("move zoom", sync);
     sync();
 
-    window.baymap = { map: map, features: features, go: go, find: find, step: function () { return step; } };
+    window.baymap = {
+      map: map, features: features, go: go, find: find,
+      step: function () { return step; },
+      shown: function () { return features.filter(visible).map(function (f) { return f.id; }); }
+    };
   };
 })();

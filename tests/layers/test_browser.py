@@ -94,9 +94,11 @@ def test_the_story_steps_through_the_reports_sections(open_map, offline_map):
     for _ in range(2):
         forward.click()
     assert opened.page.locator(".bm-section-title").inner_text() == "三、与港澳规则衔接取得新突破"
-    assert 0 < opened.shapes() < everything  # only section three's places
+    shown = opened.page.evaluate("baymap.shown()")
+    assert "guangqing_junction_zone" in shown and "hkust_gz" not in shown  # only section three's places
+    assert 0 < opened.shapes() < everything
     opened.page.locator(".bm-story a", has_text="全部").click()
-    assert opened.shapes() == everything
+    assert len(opened.page.evaluate("baymap.shown()")) == opened.page.evaluate("baymap.features.length")
     assert not opened.page.locator(".bm-section-title").is_visible()
     assert opened.errors == []
 
@@ -173,3 +175,13 @@ def test_each_report_is_a_toggle(open_map, offline_assets, tmp_path):
     assert "nansha" not in remaining and "guangzhou" in remaining and "qianhai" in remaining
     filters.nth(0).locator("input").check()
     assert opened.shapes() + opened.page.locator(".leaflet-marker-pane > *").count() == everything
+
+
+def test_dense_points_cluster_until_one_zooms_in(open_map, offline_map):
+    opened = open_map(offline_map)
+    clusters = opened.page.locator(".leaflet-overlay-pane path.bm-cluster")
+    assert clusters.count() > 0  # the whole region: Nansha's and Huangpu's places overlap
+    counts = [int(t) for t in opened.page.locator(".bm-cluster-count").all_inner_texts()]
+    assert len(counts) == clusters.count() and all(n >= 2 for n in counts)
+    opened.zoom_to(113.55, 22.78, 14)
+    assert clusters.count() == 0
