@@ -21,9 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def time_build(outdir: Path) -> float:
+def time_build(outdir: Path, *options: str) -> float:
+    """Seconds for one build-map of the sample, as a fresh process (imports count)."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "build_map.py"), "-q", "-o", str(outdir)], check=True)
+    subprocess.run([sys.executable, str(ROOT / "build_map.py"), *options, "-q", "-o", str(outdir)], check=True)
     return time.perf_counter() - started
 
 

@@ -11,24 +11,19 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_build import time_build  # noqa: E402
 
 from layers.stills import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
 DRAWN = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
-
-
-def build(outdir: Path) -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "build_map.py"), "--offline", "-q", "-o", str(outdir)], check=True)
-    return time.perf_counter() - started
 
 
 def draw_times(page_path: Path, runs: int) -> list[float]:
@@ -55,7 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         outdir = Path(tmp)
-        builds = [build(outdir) for _ in range(args.runs)]
+        builds = [time_build(outdir, "--offline") for _ in range(args.runs)]
         size = (outdir / "map.html").stat().st_size
         draws = draw_times(outdir / "map.html", args.runs)
     print(f"offline map.html: {size / 1e6:.2f} MB ({size} bytes; target < 1.5 MB)")

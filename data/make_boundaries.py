@@ -37,28 +37,16 @@ DECIMALS = 5
 OUT = Path(__file__).with_name("boundaries.geojson")
 
 
-def district_rows(index_db: str) -> list[tuple[str, str, str, str, str]]:
-    """(adcode, province, city, district, relative path) of every county-level unit we keep."""
+def index_rows(index_db: str, level: str, provinces: tuple[str, ...]) -> list[tuple[str, str, str, str, str]]:
+    """(adcode, province, city, district, relative path) of every land unit at `level` in `provinces`."""
     db = sqlite3.connect(index_db)
-    placeholders = ",".join("?" * len(PROVINCES))
+    placeholders = ",".join("?" * len(provinces))
     rows = db.execute(
         "select path, province, city, district from ADMINISTRATIVE "
-        f"where level = '区县' and kind = '陆地' and province in ({placeholders}) order by path",
-        PROVINCES,
+        f"where level = ? and kind = '陆地' and province in ({placeholders}) order by path",
+        (level, *provinces),
     ).fetchall()
     return [(Path(p).stem, prov, city, dist, p) for p, prov, city, dist in rows]
-
-
-def neighbour_rows(index_db: str) -> list[tuple[str, str, str]]:
-    """(adcode, province, relative path) of the neighbouring provinces."""
-    db = sqlite3.connect(index_db)
-    placeholders = ",".join("?" * len(NEIGHBOURS))
-    rows = db.execute(
-        "select path, province from ADMINISTRATIVE "
-        f"where level = '省' and kind = '陆地' and province in ({placeholders}) order by path",
-        NEIGHBOURS,
-    ).fetchall()
-    return [(Path(p).stem, prov, p) for p, prov in rows]
 
 
 def wgs84_from_gcj02(geom: shapely.Geometry) -> shapely.Geometry:
@@ -91,7 +79,7 @@ def rounded_feature(props: dict, geom: shapely.Geometry) -> dict:
 def build(tolerance: float) -> dict:
     provider = get_provider()
     root = Path(provider.get_dataset_root("administrative")).parent
-    rows = district_rows(provider.get_index_db("administrative"))
+    rows = index_rows(provider.get_index_db("administrative"), "区县", PROVINCES)
     raw = []
     for *_, rel in rows:
         geom = shape(json.loads((root / rel).read_text(encoding="utf-8")))
@@ -124,7 +112,7 @@ def build(tolerance: float) -> dict:
         features.append(rounded_feature(props, geom))
     props = {"adcode": "440000", "level": "province", "name_zh": "广东省", "city": None, "province": "广东省"}
     features.append(rounded_feature(props, shapely.coverage_union_all(guangdong)))
-    for adcode, province, rel in neighbour_rows(provider.get_index_db("administrative")):
+    for adcode, province, _, _, rel in index_rows(provider.get_index_db("administrative"), "省", NEIGHBOURS):
         geom = shapely.make_valid(wgs84_from_gcj02(shape(json.loads((root / rel).read_text(encoding="utf-8")))))
         geom = drop_specks(as_polygonal(shapely.simplify(geom, NEIGHBOUR_TOLERANCE_DEG)))
         props = {"adcode": adcode, "level": "neighbour", "name_zh": province, "city": None, "province": province}

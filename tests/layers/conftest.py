@@ -9,17 +9,9 @@ from pathlib import Path
 import pytest
 
 from layers.assets import assets_ready, fetch_assets
+from layers.stills import CHROMIUM_FLAGS
 
 CHROMIUM = os.environ.get("BAYMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
