@@ -107,3 +107,18 @@ def test_pdf_printed_by_chromium_reads_back(tmp_path):
     report = report_from_path(pdf)
     assert "南沙大桥建成通车，广清城际将于年底建成。" in report.text
     assert ids(report) == ["nansha_bridge", "guangqing_intercity"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.html", b"<html><head><script>var x = 1;</script></head><body> </body></html>", "the report is empty"),
+        ("binary.html", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+        ("empty.md", b"", "the report is empty"),
+        ("empty.docx", b"", "not a readable Word"),
+        ("empty.pdf", b"", "not a readable PDF"),
+    ],
+)
+def test_every_format_says_what_is_wrong(name, data, message):
+    with pytest.raises(ReportError, match=message):
+        report_from_bytes(data, name=name)
