@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -41,12 +40,6 @@ def load_boundaries() -> dict[str, Boundary]:
         row.adcode: Boundary(row.adcode, row.level, row.name_zh, row.city, row.province, row.geometry)
         for row in boundaries_frame().itertuples()
     }
-
-
-@cache
-def boundaries_metadata() -> dict[str, str]:
-    text = resources.files("data").joinpath(RESOURCE).read_text(encoding="utf-8")
-    return json.loads(text)["metadata"]
 
 
 def district_containing(point: LngLat) -> Boundary | None:

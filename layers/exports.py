@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import json
 import os
 import shutil
@@ -34,12 +33,6 @@ def write_geojson(features: list[ResolvedFeature], out: TextIO) -> None:
         out.write("," if i else "")
         out.write(json.dumps(feature_json(feature), ensure_ascii=False, separators=(",", ":")))
     out.write("]}\n")
-
-
-def geojson_from_features(features: list[ResolvedFeature]) -> str:
-    out = io.StringIO()
-    write_geojson(features, out)
-    return out.getvalue()
 
 
 def feature_json(f: ResolvedFeature) -> dict:
