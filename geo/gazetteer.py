@@ -181,7 +181,7 @@ def parse_yaml_with_lines(text: str, name: str) -> Any:
         raise GazetteerError(f"{name}: not valid YAML: {err}") from None
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: ten times faster
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1

@@ -219,7 +219,7 @@ def initial_bounds(features: list[ResolvedFeature], styles: Mapping[str, LayerSt
     shown = [f for f in features if f.entry.layer in styles and styles[f.entry.layer].shown] or features
     if not shown:
         return None
-    west, south, east, north = shapely.union_all([f.geometry for f in shown]).bounds
+    west, south, east, north = shapely.total_bounds([f.geometry for f in shown])
     return [leaflet_latlng(LngLat(west, south)), leaflet_latlng(LngLat(east, north))]
 
 
