@@ -15,6 +15,7 @@ from layers import load_styles, map_from_features, write_outputs
 from layers.exports import Content, embed_snippet, write_geojson, write_mentions_csv, write_unresolved_csv
 from layers.popups import report_label
 from layers.stills import png_from_page
+from layers.styles import check_layers
 
 SAMPLE = "sample-report.txt"
 
@@ -110,6 +111,7 @@ def build(args: argparse.Namespace) -> str:
     started = time.perf_counter()
     gazetteer = load_gazetteer(*args.gazetteer)
     styles = load_styles(args.styles)
+    check_layers(gazetteer, styles)
     sources = sources_from_names(args.reports)
     reports = list(extractions_from_sources(sources, gazetteer, progress_bar(len(sources), args.quiet)))
     mentions = [m for r in reports for m in r.mentions]
@@ -152,6 +154,7 @@ def build(args: argparse.Namespace) -> str:
 
 def check(args: argparse.Namespace) -> int:
     gazetteer, problems = problems_in_gazetteer(*args.gazetteer)
+    check_layers(gazetteer, load_styles(args.styles))
     for problem in problems:
         print(f"build-map: {problem}", file=sys.stderr)
     if not args.quiet:

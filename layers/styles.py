@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from geo._errors import GazetteerError
-from geo.gazetteer import line_of, parse_yaml_with_lines
+from geo.gazetteer import GazetteerEntry, line_of, parse_yaml_with_lines
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -75,3 +76,13 @@ def style_from_mapping(raw: object, name: str) -> LayerStyle:
     if unknown:
         raise GazetteerError(f"{name}:{line}: layer '{fields['id']}': unknown field '{unknown[0]}'")
     return LayerStyle(**fields)
+
+
+def check_layers(entries: Iterable[GazetteerEntry], styles: Mapping[str, LayerStyle]) -> None:
+    """Every entry's layer must have a style, or its features would silently never be drawn."""
+    for entry in entries:
+        if entry.layer not in styles:
+            raise GazetteerError(
+                f"{entry.origin}: entry '{entry.id}': layer '{entry.layer}' has no style "
+                f"(known layers: {', '.join(styles)})"
+            )

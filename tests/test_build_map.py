@@ -140,3 +140,16 @@ def test_progress_shows_only_on_a_terminal(tmp_path):
         reports[-1].write_text("南沙开发。", encoding="utf-8")
     result = run(*map(str, reports), "-o", str(tmp_path / "out"))
     assert result.returncode == 0 and result.stderr == b""  # stderr is a pipe here: no bar
+
+
+def test_an_entry_in_a_layer_without_a_style_is_an_error(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "entries:\n  - {id: x, name_zh: 某区, name_en: X, aliases: [], aliases_en: [X], layer: parks, kind: park,\n"
+        "     geometry: {union: [nansha]}}\n",
+        encoding="utf-8",
+    )
+    for command in (["--check-gazetteer"], ["-o", str(tmp_path / "out")]):
+        result = run(*command, "--gazetteer", str(mine))
+        assert result.returncode == 1
+        assert f"{mine}:2: entry 'x': layer 'parks' has no style" in result.stderr.decode()
