@@ -7,6 +7,12 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check behaviour, never speed: a first call that loads OpenCC's dictionaries must not
+# fail a deadline on a busy CI machine.
+settings.register_profile("baymap", deadline=None)
+settings.load_profile("baymap")
 
 import build_map
 from geo import load_gazetteer, mentions_from_report, report_from_bytes
