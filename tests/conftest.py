@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+import build_map
+from geo import load_gazetteer, mentions_from_report, report_from_bytes
+
 # Property tests check behaviour, never speed: a first call that loads OpenCC's dictionaries must not
 # fail a deadline on a busy CI machine.
 settings.register_profile("baymap", deadline=None)
 settings.load_profile("baymap")
-
-import build_map
-from geo import load_gazetteer, mentions_from_report, report_from_bytes
 
 SHARED_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "reports" / "guangzhou-gba-progress-2019.txt"
 
