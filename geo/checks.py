@@ -21,11 +21,8 @@ def problems_in_gazetteer(*paths: str | Path) -> tuple[Gazetteer, list[str]]:
     """Load the gazetteer with the user's files (schema errors raise), then list what else is wrong."""
     gazetteer = load_gazetteer(*paths)
     matcher_from_gazetteer(gazetteer)  # raises on a name claimed by two entries
+    geometries_from_gazetteer(gazetteer, [e.id for e in gazetteer])  # every shape can be built
     problems = []
-    try:
-        geometries_from_gazetteer(gazetteer, [e.id for e in gazetteer])
-    except KeyError as err:
-        problems.append(str(err.args[0]))
     for entry in gazetteer:
         for name, point, within in points_of(entry):
             problem = district_problem(point, within)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from geo._errors import GazetteerError
+from geo.boundaries import load_boundaries
 from geo.report import FOLDED_SENTENCE_END, normalise_for_matching
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -397,11 +398,15 @@ def _strip_lines(value: Any) -> Any:
 
 
 def check_references(gazetteer: Gazetteer) -> None:
-    """Every union and border zone names entries that exist, with no cycles."""
+    """Every union and border zone names entries that exist, with no cycles; every boundary is shipped."""
     for entry in gazetteer:
         for ref in referenced_ids(entry):
             if ref not in gazetteer.entries:
                 raise GazetteerError(f"{entry.origin}: entry '{entry.id}': refers to unknown entry '{ref}'")
+        if entry.form == "boundary" and entry.geometry["boundary"] not in load_boundaries():
+            raise GazetteerError(
+                f"{entry.origin}: entry '{entry.id}': no shipped boundary has adcode {entry.geometry['boundary']}"
+            )
     for entry in gazetteer:
         _check_no_cycle(gazetteer, entry.id, ())
 

@@ -64,10 +64,7 @@ def geometries_from_gazetteer(gazetteer: Gazetteer, entry_ids: list[str]) -> dic
 def _build(entry: GazetteerEntry, build) -> shapely.Geometry:
     form, value = entry.form, entry.geometry[entry.form]
     if form == "boundary":
-        boundary = load_boundaries().get(value)
-        if boundary is None:
-            raise KeyError(f"{entry.origin}: entry '{entry.id}': no shipped boundary has adcode {value}")
-        return boundary.geometry
+        return load_boundaries()[value].geometry  # load_gazetteer checked the adcode
     if form == "point":
         return Point(*LngLat(*value))
     if form == "points":

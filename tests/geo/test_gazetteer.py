@@ -138,3 +138,14 @@ def test_unreadable_gazetteer(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00entries")
     with pytest.raises(GazetteerError, match=r"binary\.yaml"):
         load_gazetteer(binary)
+
+
+def test_an_unknown_adcode_is_named_at_load(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "entries:\n  - {id: x, name_zh: 某区, name_en: X, aliases: [], aliases_en: [X], layer: zones, kind: k,\n"
+        "     geometry: {boundary: '999999'}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GazetteerError, match="mine.yaml:2: entry 'x': no shipped boundary has adcode 999999"):
+        load_gazetteer(mine)
