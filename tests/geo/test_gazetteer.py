@@ -147,5 +147,5 @@ def test_an_unknown_adcode_is_named_at_load(tmp_path):
         "     geometry: {boundary: '999999'}}\n",
         encoding="utf-8",
     )
-    with pytest.raises(GazetteerError, match="mine.yaml:2: entry 'x': no shipped boundary has adcode 999999"):
+    with pytest.raises(GazetteerError, match=r"mine\.yaml:2: entry 'x': no shipped boundary has adcode 999999"):
         load_gazetteer(mine)
