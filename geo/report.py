@@ -23,6 +23,7 @@ SENTENCE_END = "。！？；!?\n"
 #: The same ends once full-width forms are folded (；→; ！→! ？→?), for the normalised text.
 FOLDED_SENTENCE_END = "。!?;\n"
 PREAMBLE = "前言"
+_FIRST_LINE = re.compile(r"\S[^\n]*")
 _SENTENCE_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}]")
 
 
@@ -53,8 +54,9 @@ class Report:
 
     @property
     def title(self) -> str:
-        first = next((line.strip() for line in self.text.splitlines() if line.strip()), "")
-        return first[:80] or self.name
+        """The first non-blank line (found without splitting a long report into lines)."""
+        first = _FIRST_LINE.search(self.text)
+        return first.group().strip()[:80] if first else self.name
 
     @cached_property
     def _section_starts(self) -> list[int]:
@@ -65,15 +67,19 @@ class Report:
         """Offsets of every sentence-ending character, found once."""
         return array("q", (m.start() for m in _SENTENCE_END_RE.finditer(self.text)))
 
+    def _section_index(self, offset: int) -> int:
+        return max(bisect.bisect_right(self._section_starts, offset) - 1, 0)
+
     def section_at(self, offset: int) -> Section:
-        return self.sections[max(bisect.bisect_right(self._section_starts, offset) - 1, 0)]
+        return self.sections[self._section_index(offset)]
 
     @cached_property
     def _section_labels(self) -> list[str]:
         return [s.label for s in self.sections]
 
     def section_label_at(self, offset: int) -> str:
-        return self._section_labels[max(bisect.bisect_right(self._section_starts, offset) - 1, 0)]
+        """The label of the section at offset, made once per section (called for every mention)."""
+        return self._section_labels[self._section_index(offset)]
 
     def sentence_at(self, start: int, end: int) -> str:
         """The whole sentence around text[start:end], verbatim."""
@@ -158,18 +164,16 @@ def normalise_for_matching(text: str) -> str:
 #: Every character seen so far and what it folds to (itself included, which spares str.translate a
 #: failed lookup per character); grows as reports bring new characters.
 _FOLDS: dict[int, str] = {}
-_SEEN: set[str] = set()
 
 
 def _learn_chars(chars: set[str]) -> None:
-    new = chars - _SEEN
+    new = {ch for ch in chars if ord(ch) not in _FOLDS}
     if not new:
         return
     folded = {ch: _fold_char(ch) for ch in new}
     simplified = _to_simplified("".join(sorted({f for f in folded.values() if ord(f) > 0x2E7F})))
     for ch, fold in folded.items():
         _FOLDS[ord(ch)] = simplified.get(fold, fold)
-    _SEEN.update(new)
 
 
 def _fold_char(ch: str) -> str:
