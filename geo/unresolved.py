@@ -253,7 +253,7 @@ def unresolved_from_spans(report: Report, spans: Iterable[tuple[int, int]]) -> l
             count=counts[name],
             start=found[name],
             quote=report.sentence_at(found[name], found[name] + len(name)),
-            section=report.section_at(found[name]).label,
+            section=report.section_label_at(found[name]),
             report=report.name,
         )
         for name in ranked
