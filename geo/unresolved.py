@@ -129,7 +129,7 @@ CLAUSE_VERBS = (
     "其他",
 )
 #: Endings that make a general word, not a name (中南地区, 其他省区, 智慧社区).
-GENERIC_TAILS = ("地区", "省区", "社区", "分区", "苏区", "辖区", "片区")
+GENERIC_TAILS = ("地区", "省区", "社区", "分区", "苏区", "辖区")
 #: Generic words with a place ending that name no particular place.
 GENERIC = {
     "城际铁路",

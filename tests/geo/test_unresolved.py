@@ -31,3 +31,7 @@ def test_the_quote_and_offset_point_at_the_first_occurrence():
     assert report.text[bridge.start : bridge.start + len(bridge.text)] == "狮子洋大桥"
     assert bridge.section == "一、交通"
     assert bridge.quote == "黄茅海跨海通道和狮子洋大桥建设。"
+
+
+def test_an_unknown_area_ending_in_pianqu_is_listed():
+    assert unresolved("加快珠海洪湾片区建设。") == [("洪湾片区", 1)]
