@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from geo.gazetteer import Gazetteer
-from geo.matching import Mention, matcher_from_gazetteer, mention_rows, mentions_from_report, shared_string
+from geo.matching import Mention, matcher_from_gazetteer, mention_rows, mentions_from_report, mentions_from_rows
 from geo.report import Report, Section, report_from_bytes, report_from_path
 from geo.unresolved import Unresolved, unresolved_from_report, unresolved_from_spans
 
@@ -99,9 +99,4 @@ def _extract_chunk(sources: Sequence[Source]) -> list[tuple]:
 
 def _unpack(packed: tuple) -> Extraction:
     name, title, sections, text, rows, unresolved = packed
-    names: dict[str, str] = {}
-    mentions = [
-        Mention(entry_id, shared_string(names, text[start:end]), start, end, left, right, section, name, text)
-        for entry_id, start, end, left, right, section in rows
-    ]
-    return Extraction(name, title, sections, mentions, unresolved)
+    return Extraction(name, title, sections, mentions_from_rows(rows, text, name), unresolved)

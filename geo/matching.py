@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -79,16 +79,19 @@ def matcher_from_gazetteer(gazetteer: Gazetteer) -> ahocorasick.Automaton:
 def mentions_from_report(
     report: Report, gazetteer: Gazetteer, matcher: ahocorasick.Automaton | None = None
 ) -> list[Mention]:
-    text, name, names = report.text, report.name, {}
+    return mentions_from_rows(mention_rows(report, gazetteer, matcher), report.text, report.name)
+
+
+def mentions_from_rows(rows: Iterable[tuple[str, int, int, int, int, str]], text: str, report: str) -> list[Mention]:
+    """Mentions from mention_rows' offsets; repeated names share one string (a long report repeats a
+    few hundred names a million times) and every mention shares the report's text."""
+    names: dict[str, str] = {}
     return [
-        Mention(entry_id, shared_string(names, text[start:end]), start, end, left, right, section, name, text)
-        for entry_id, start, end, left, right, section in mention_rows(report, gazetteer, matcher)
+        Mention(
+            entry_id, names.setdefault(found := text[start:end], found), start, end, left, right, section, report, text
+        )
+        for entry_id, start, end, left, right, section in rows
     ]
-
-
-def shared_string(seen: dict[str, str], name: str) -> str:
-    """One string object per distinct name: a long report repeats a few hundred names a million times."""
-    return seen.setdefault(name, name)
 
 
 def mention_rows(
