@@ -145,6 +145,7 @@ def raw_element(markup: str) -> Element:
 def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: LayerStyle) -> list[str]:
     """Draw one feature; returns the names of the Leaflet layers drawn, for the controls."""
     points, shapes = split_points(feature.geometry)
+    tooltip, popup = tooltip_html(feature), popup_html(feature, style)  # once, though every part gets its own
     drawn = []
     if shapes is not None:
         lineal = shapes.geom_type in ("LineString", "MultiLineString")
@@ -161,8 +162,8 @@ def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: Lay
                 "weight": s.weight + 2,
                 "fillOpacity": min(1.0, s.fill_opacity + 0.2),
             },
-            tooltip=folium.Tooltip(tooltip_html(feature)),
-            popup=folium.Popup(popup_html(feature, style), max_width=440),
+            tooltip=folium.Tooltip(tooltip),
+            popup=folium.Popup(popup, max_width=440),
         )
         layer.add_to(group)
         drawn.append(layer.get_name())
@@ -175,8 +176,8 @@ def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: Lay
             fill=True,
             fill_color=style.fill_color,
             fill_opacity=style.fill_opacity,
-            tooltip=folium.Tooltip(tooltip_html(feature)),
-            popup=folium.Popup(popup_html(feature, style), max_width=440),
+            tooltip=folium.Tooltip(tooltip),
+            popup=folium.Popup(popup, max_width=440),
         )
         marker.add_to(group)
         drawn.append(marker.get_name())
