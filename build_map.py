@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
-from geo import BaymapError, features_from_mentions, load_gazetteer
-from geo.checks import problems_in_gazetteer
-from geo.corpus import Source, extractions_from_sources
-from layers import load_styles, map_from_features, write_outputs
-from layers.exports import Content, embed_snippet, write_geojson, write_mentions_csv, write_unresolved_csv
-from layers.popups import report_label
-from layers.stills import png_from_page
-from layers.styles import check_layers
+from baymap.geo import BaymapError, features_from_mentions, load_gazetteer
+from baymap.geo.checks import problems_in_gazetteer
+from baymap.geo.corpus import Source, extractions_from_sources
+from baymap.geo.shipped import data_file
+from baymap.layers import load_styles, map_from_features, write_outputs
+from baymap.layers.exports import Content, embed_snippet, write_geojson, write_mentions_csv, write_unresolved_csv
+from baymap.layers.popups import report_label
+from baymap.layers.stills import png_from_page
+from baymap.layers.styles import check_layers
 
 SAMPLE = "sample-report.txt"
 
@@ -85,7 +85,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def sources_from_names(names: list[str]) -> list[Source]:
     """The reports to read: the bundled sample when none are named; '-' is standard input."""
     if not names:
-        return [Source(SAMPLE, resources.files("data").joinpath(SAMPLE).read_bytes())]
+        return [Source(SAMPLE, data_file(SAMPLE).read_bytes())]
     return [Source("<stdin>", sys.stdin.buffer.read()) if name == "-" else Source(name) for name in names]
 
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from geo import Source, extractions_from_sources, load_gazetteer  # noqa: E402
+from baymap.geo import Source, extractions_from_sources, load_gazetteer  # noqa: E402
 
 
 def write_corpus(folder: Path, count: int) -> list[Path]:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_build import time_build  # noqa: E402
 
-from layers.stills import CHROMIUM_FLAGS, chromium_path  # noqa: E402
+from baymap.layers.stills import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
 DRAWN = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
 

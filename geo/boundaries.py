@@ -9,7 +9,8 @@ from importlib import resources
 import geopandas as gpd
 import shapely
 
-from geo.lnglat import LngLat
+from baymap.geo.lnglat import LngLat
+from baymap.geo.shipped import data_file
 
 RESOURCE = "boundaries.geojson"
 
@@ -28,7 +29,7 @@ class Boundary:
 @cache
 def boundaries_frame() -> gpd.GeoDataFrame:
     """Every shipped boundary as a GeoDataFrame indexed by adcode (EPSG:4326)."""
-    with resources.as_file(resources.files("data").joinpath(RESOURCE)) as path:
+    with resources.as_file(data_file(RESOURCE)) as path:
         frame = gpd.read_file(path)
     return frame.set_crs("EPSG:4326", allow_override=True).set_index("adcode", drop=False)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import shapely
 
-from geo.boundaries import district_containing, load_boundaries
-from geo.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
-from geo.geometry import geometries_from_gazetteer
-from geo.lnglat import LngLat
-from geo.matching import matcher_from_gazetteer
+from baymap.geo.boundaries import district_containing, load_boundaries
+from baymap.geo.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from baymap.geo.geometry import geometries_from_gazetteer
+from baymap.geo.lnglat import LngLat
+from baymap.geo.matching import matcher_from_gazetteer
 
 #: `within` values for a point no shipped district contains: at sea (a bridge), or in a hole in the outlines.
 NOWHERE = ("water", "unmapped")

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from geo.gazetteer import Gazetteer
-from geo.matching import Mention, matcher_from_gazetteer, mention_rows, mentions_from_report, mentions_from_rows
-from geo.report import Report, Section, report_from_bytes, report_from_path
-from geo.unresolved import Unresolved, unresolved_from_report, unresolved_from_spans
+from baymap.geo.gazetteer import Gazetteer
+from baymap.geo.matching import Mention, matcher_from_gazetteer, mention_rows, mentions_from_report, mentions_from_rows
+from baymap.geo.report import Report, Section, report_from_bytes, report_from_path
+from baymap.geo.unresolved import Unresolved, unresolved_from_report, unresolved_from_spans
 
 #: Below this much text a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import shapely
 
-from geo.lnglat import LngLat
+from baymap.geo.lnglat import LngLat
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis, as the GCJ-02 formula defines it
 _EE = 0.00669342162296594323  # its eccentricity squared

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-from geo._errors import ReportError
+from baymap.geo._errors import ReportError
 
 #: Plain-text encodings tried after UTF-8, told apart by charset-normalizer when it can.
 CHINESE_ENCODINGS = ("gb18030", "big5")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import shapely
 
-from geo.gazetteer import Gazetteer, GazetteerEntry
-from geo.geometry import geometries_from_gazetteer
-from geo.matching import Mention
+from baymap.geo.gazetteer import Gazetteer, GazetteerEntry
+from baymap.geo.geometry import geometries_from_gazetteer
+from baymap.geo.matching import Mention
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from geo._errors import GazetteerError
-from geo.boundaries import load_boundaries
-from geo.report import FOLDED_SENTENCE_END, normalise_for_matching
+from baymap.geo._errors import GazetteerError
+from baymap.geo.boundaries import load_boundaries
+from baymap.geo.report import FOLDED_SENTENCE_END, normalise_for_matching
+from baymap.geo.shipped import data_file
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 GEOMETRY_FORMS = ("boundary", "point", "points", "line", "polygon", "union", "disc", "border_zone")
@@ -148,7 +148,7 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
     """The shipped gazetteer, then each user file in turn (a later entry with the same id wins)."""
     documents = []
     for name in SHIPPED:
-        shipped = resources.files("data").joinpath(name)
+        shipped = data_file(name)
         if shipped.is_file():
             documents.append((str(shipped), shipped.read_text(encoding="utf-8")))
     for path in paths:

@@ -10,9 +10,9 @@ import pyproj
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
-from geo.boundaries import load_boundaries
-from geo.gazetteer import Gazetteer, GazetteerEntry
-from geo.lnglat import LngLat
+from baymap.geo.boundaries import load_boundaries
+from baymap.geo.gazetteer import Gazetteer, GazetteerEntry
+from baymap.geo.lnglat import LngLat
 
 #: An equal-area projection centred on the Pearl River Delta, in metres.
 EQUAL_AREA = "+proj=laea +lat_0=23 +lon_0=113.5 +datum=WGS84 +units=m +no_defs"

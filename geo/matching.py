@@ -9,9 +9,9 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from geo._errors import GazetteerError
-from geo.gazetteer import Alias, Gazetteer, alias_key, sentence_window
-from geo.report import Report
+from baymap.geo._errors import GazetteerError
+from baymap.geo.gazetteer import Alias, Gazetteer, alias_key, sentence_window
+from baymap.geo.report import Report
 
 
 class Mention(NamedTuple):

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
-from geo._errors import ReportError
-from geo.documents import text_from_document
+from baymap.geo._errors import ReportError
+from baymap.geo.documents import text_from_document
 
 #: Larger inputs are refused rather than read into memory whole.
 MAX_REPORT_BYTES = 256 * 1024 * 1024

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from geo.matching import Mention
-from geo.report import Report
+from baymap.geo.matching import Mention
+from baymap.geo.report import Report
 
 #: Endings of Chinese place, corridor and zone names; longest first.
 SUFFIXES = (

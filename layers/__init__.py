@@ -1,7 +1,7 @@
 """Features in, map out: group resolved features into styled layers and write the map and its exports."""
 
-from layers.exports import write_outputs
-from layers.render import map_from_features
-from layers.styles import LayerStyle, load_styles
+from baymap.layers.exports import write_outputs
+from baymap.layers.render import map_from_features
+from baymap.layers.styles import LayerStyle, load_styles
 
 __all__ = ["LayerStyle", "load_styles", "map_from_features", "write_outputs"]

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo._errors import BaymapError
+from baymap.geo._errors import BaymapError
 
 
 class AssetError(BaymapError):

@@ -8,9 +8,9 @@ import folium
 import shapely
 from shapely.geometry import mapping
 
-from geo.boundaries import load_boundaries
-from geo.lnglat import LngLat, leaflet_latlng
-from layers.popups import escape_text
+from baymap.geo.boundaries import load_boundaries
+from baymap.geo.lnglat import LngLat, leaflet_latlng
+from baymap.layers.popups import escape_text
 
 #: Cities whose districts the basemap outlines: the Greater Bay Area's nine mainland cities, Hong Kong and Macao.
 GBA_CITY_PREFIXES = ("4401", "4403", "4404", "4406", "4407", "4412", "4413", "4419", "4420", "81", "82")

@@ -17,11 +17,11 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
-from geo._errors import OutputError
-from geo.features import ResolvedFeature
-from geo.gazetteer import Gazetteer
-from geo.matching import Mention
-from geo.unresolved import Unresolved
+from baymap.geo._errors import OutputError
+from baymap.geo.features import ResolvedFeature
+from baymap.geo.gazetteer import Gazetteer
+from baymap.geo.matching import Mention
+from baymap.geo.unresolved import Unresolved
 
 DECIMALS = 6
 

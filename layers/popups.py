@@ -6,9 +6,9 @@ import html
 from collections import Counter
 from pathlib import PurePath
 
-from geo.features import ResolvedFeature
-from geo.matching import Mention
-from layers.styles import LayerStyle
+from baymap.geo.features import ResolvedFeature
+from baymap.geo.matching import Mention
+from baymap.layers.styles import LayerStyle
 
 #: Beyond HTML: what a JS template literal reads (` $ \\) and what folium's Jinja templates read ({ }).
 _ALSO_ESCAPED = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})

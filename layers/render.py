@@ -16,13 +16,13 @@ import shapely
 from branca.element import Element, MacroElement, Template
 from shapely.geometry import mapping
 
-from geo.crs import gcj02_geometry
-from geo.features import ResolvedFeature
-from geo.lnglat import LngLat, leaflet_latlng
-from layers.assets import LEAFLET, asset_bytes
-from layers.basemap import basemap_layer, minimap_land
-from layers.popups import escape_text, popup_html, report_label, tooltip_html
-from layers.styles import LayerStyle
+from baymap.geo.crs import gcj02_geometry
+from baymap.geo.features import ResolvedFeature
+from baymap.geo.lnglat import LngLat, leaflet_latlng
+from baymap.layers.assets import LEAFLET, asset_bytes
+from baymap.layers.basemap import basemap_layer, minimap_land
+from baymap.layers.popups import escape_text, popup_html, report_label, tooltip_html
+from baymap.layers.styles import LayerStyle
 
 LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/{LEAFLET.spec}/dist/"
 #: folium's popups call jQuery's $(html)[0]; this is all of jQuery the page uses.
@@ -127,7 +127,7 @@ def add_page_assets(fmap: folium.Map, offline: bool) -> None:
     else:
         header.add_child(Element(f'<link rel="stylesheet" href="{LEAFLET_CDN}leaflet.css"/>'), name="leaflet_css")
         header.add_child(Element(f'<script src="{LEAFLET_CDN}leaflet.js"></script>'), name="leaflet_js")
-    own = resources.files("layers")
+    own = resources.files("baymap.layers")
     header.add_child(
         raw_element(f"<style>{own.joinpath('page.css').read_text(encoding='utf-8')}</style>"), name="baymap_css"
     )

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from geo._errors import BaymapError
+from baymap.geo._errors import BaymapError
 
 WIDTH, HEIGHT = 1920, 1080
 CHROMIUM_FLAGS = [

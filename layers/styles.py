@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from geo._errors import GazetteerError
-from geo.gazetteer import GazetteerEntry, line_of, parse_yaml_with_lines
+from baymap.geo._errors import GazetteerError
+from baymap.geo.gazetteer import GazetteerEntry, line_of, parse_yaml_with_lines
+from baymap.geo.shipped import data_file
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -35,7 +35,7 @@ class LayerStyle:
 def load_styles(path: str | Path | None = None) -> dict[str, LayerStyle]:
     """Styles by layer id, in the order the layer control lists them."""
     if path is None:
-        resource = resources.files("data").joinpath("layers.yaml")
+        resource = data_file("layers.yaml")
         name, text = str(resource), resource.read_text(encoding="utf-8")
     else:
         name, text = str(path), Path(path).read_text(encoding="utf-8")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-import build_map
-from geo import load_gazetteer, mentions_from_report, report_from_bytes
+from baymap import build_map
+from baymap.geo import load_gazetteer, mentions_from_report, report_from_bytes
+from baymap.geo.shipped import data_file
 
 # Property tests check behaviour, never speed: a first call that loads OpenCC's dictionaries must not
 # fail a deadline on a busy CI machine.
@@ -27,7 +27,7 @@ def gazetteer():
 
 @pytest.fixture(scope="session")
 def sample_bytes() -> bytes:
-    return resources.files("data").joinpath("sample-report.txt").read_bytes()
+    return data_file("sample-report.txt").read_bytes()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-import build_map
+from baymap import build_map
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "build_map.py"), *args], cwd=cwd, input=stdin, capture_output=True, timeout=300
+        [sys.executable, "-m", "baymap.build_map", *args], cwd=cwd, input=stdin, capture_output=True, timeout=300
     )
 
 
@@ -91,14 +92,14 @@ def test_title_option(tmp_path):
 
 
 def test_installed_command_runs_from_any_folder(tmp_path):
-    command = shutil.which("build-map")
+    command = shutil.which("build-map", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     assert command, "install the project first: pip install '.[test]'"
     result = subprocess.run([command, "-o", "here"], cwd=tmp_path, capture_output=True, timeout=300)
     assert result.returncode == 0, result.stderr.decode()
     assert (tmp_path / "here" / "map.html").stat().st_size > 100_000
 
 
-def test_the_wheel_carries_the_data(tmp_path):
+def test_the_wheel_installs_one_name_with_its_data_and_no_generators(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
         check=True,
@@ -107,19 +108,22 @@ def test_the_wheel_carries_the_data(tmp_path):
     )
     (wheel,) = tmp_path.glob("baymap-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
+    top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert top_level == {"baymap"}
     for needed in (
         "build_map.py",
         "geo/report.py",
         "layers/render.py",
-        "data/gazetteer.yaml",
-        "data/districts.yaml",
         "layers/controls.js",
         "layers/page.css",
+        "data/gazetteer.yaml",
+        "data/districts.yaml",
         "data/layers.yaml",
         "data/boundaries.geojson",
         "data/sample-report.txt",
     ):
-        assert needed in names
+        assert f"baymap/{needed}" in names
+    assert not [name for name in names if "/make_" in name], "the data generators stay in the repository"
 
 
 def test_check_gazetteer_builds_no_map(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import geo.corpus
-from geo import ReportError, Source, extractions_from_sources, load_gazetteer
+import baymap.geo.corpus
+from baymap.geo import ReportError, Source, extractions_from_sources, load_gazetteer
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def corpus(tmp_path):
 def test_workers_give_what_one_process_gives(corpus, monkeypatch):
     gazetteer = load_gazetteer()
     one_by_one = list(extractions_from_sources(corpus, gazetteer))  # small corpus: one process
-    monkeypatch.setattr(geo.corpus, "PARALLEL_MIN_BYTES", 0)  # the size above which workers are used
+    monkeypatch.setattr(baymap.geo.corpus, "PARALLEL_MIN_BYTES", 0)  # the size above which workers are used
     done = []
     in_workers = list(extractions_from_sources(corpus, gazetteer, progress=done.append))
     assert [e.name for e in in_workers] == [s.name for s in corpus]
@@ -40,6 +40,6 @@ def test_workers_give_what_one_process_gives(corpus, monkeypatch):
 
 def test_a_bad_report_in_a_worker_is_reported(corpus, tmp_path, monkeypatch):
     (tmp_path / "r050.txt").write_bytes(b"\x00\x01binary")
-    monkeypatch.setattr(geo.corpus, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(baymap.geo.corpus, "PARALLEL_MIN_BYTES", 0)
     with pytest.raises(ReportError, match=r"r050\.txt: looks like a binary file"):
         list(extractions_from_sources(corpus, load_gazetteer()))

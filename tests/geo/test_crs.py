@@ -9,8 +9,8 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.crs import gcj02_from_wgs84, gcj02_geometry, in_mainland_china, wgs84_from_gcj02
-from geo.lnglat import LngLat
+from baymap.geo.crs import gcj02_from_wgs84, gcj02_geometry, in_mainland_china, wgs84_from_gcj02
+from baymap.geo.lnglat import LngLat
 
 
 def metres(a: LngLat, b: LngLat) -> float:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import ReportError, load_gazetteer, mentions_from_report, report_from_bytes, report_from_path
+from baymap.geo import ReportError, load_gazetteer, mentions_from_report, report_from_bytes, report_from_path
 
 TRADITIONAL = "支持廣州南沙建設粵港澳全面合作示範區，推進港珠澳大橋、深中通道建設。"
 

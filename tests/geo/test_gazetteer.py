@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from geo import GazetteerError, load_gazetteer
-from geo.checks import district_problem, points_of, problems_in_gazetteer
-from geo.gazetteer import HAND_MADE_FORMS
-from geo.geometry import geometry_from_entry
-from geo.matching import matcher_from_gazetteer
-from layers.styles import load_styles
+from baymap.geo import GazetteerError, load_gazetteer
+from baymap.geo.checks import district_problem, points_of, problems_in_gazetteer
+from baymap.geo.gazetteer import HAND_MADE_FORMS
+from baymap.geo.geometry import geometry_from_entry
+from baymap.geo.matching import matcher_from_gazetteer
+from baymap.layers.styles import load_styles
 
 SHIPPED = load_gazetteer()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from geo.boundaries import load_boundaries
-from geo.geometry import area_km2, geometry_from_entry
+from baymap.geo.boundaries import load_boundaries
+from baymap.geo.geometry import area_km2, geometry_from_entry
 
 
 def geometry(gazetteer, entry_id):

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import load_gazetteer, mentions_from_report, report_from_bytes
-from geo.matching import matcher_from_gazetteer
-from geo.report import report_from_text
+from baymap.geo import load_gazetteer, mentions_from_report, report_from_bytes
+from baymap.geo.matching import matcher_from_gazetteer
+from baymap.geo.report import report_from_text
 
 SHIPPED = load_gazetteer()
 MATCHER = matcher_from_gazetteer(SHIPPED)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo import ReportError, report_from_bytes, report_from_path
-from geo.report import MAX_REPORT_BYTES, normalise_for_matching, report_from_text
+from baymap.geo import ReportError, report_from_bytes, report_from_path
+from baymap.geo.report import MAX_REPORT_BYTES, normalise_for_matching, report_from_text
 from tests.conftest import SHARED_SAMPLE
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo import GazetteerError, load_gazetteer, mentions_from_report
-from geo.matching import matcher_from_gazetteer
-from geo.report import report_from_text
+from baymap.geo import GazetteerError, load_gazetteer, mentions_from_report
+from baymap.geo.matching import matcher_from_gazetteer
+from baymap.geo.report import report_from_text
 
 SHIPPED = load_gazetteer()
 MATCHER = matcher_from_gazetteer(SHIPPED)

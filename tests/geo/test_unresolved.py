@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo import load_gazetteer, mentions_from_report, report_from_bytes, unresolved_from_report
+from baymap.geo import load_gazetteer, mentions_from_report, report_from_bytes, unresolved_from_report
 
 
 def unresolved(text: str) -> list[tuple[str, int]]:

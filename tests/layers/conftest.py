@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.assets import assets_ready, fetch_assets
-from layers.stills import CHROMIUM_FLAGS
+from baymap.layers.assets import assets_ready, fetch_assets
+from baymap.layers.stills import CHROMIUM_FLAGS
 
 CHROMIUM = os.environ.get("BAYMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 

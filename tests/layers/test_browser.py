@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import build_map
+from baymap import build_map
 from tests.conftest import build
 
 

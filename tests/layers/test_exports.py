@@ -9,9 +9,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-import build_map
-from geo._errors import OutputError
-from layers.exports import write_outputs
+from baymap import build_map
+from baymap.geo._errors import OutputError
+from baymap.layers.exports import write_outputs
 from tests.conftest import build
 
 OUTPUTS = ("map.html", "features.geojson", "mentions.csv", "unresolved.csv")

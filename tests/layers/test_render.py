@@ -6,9 +6,9 @@ import json
 import re
 from html.parser import HTMLParser
 
-from geo.lnglat import LngLat, leaflet_latlng
-from layers.popups import escape_text
-from layers.render import bilingual, json_for_script
+from baymap.geo.lnglat import LngLat, leaflet_latlng
+from baymap.layers.popups import escape_text
+from baymap.layers.render import bilingual, json_for_script
 from tests.conftest import build
 
 
@@ -118,7 +118,7 @@ def test_amap_tiles_move_every_feature_onto_gcj02(tmp_path):
     out = build(tmp_path, "白云国际机场扩建。", "--tiles", "amap")
     html = (out / "map.html").read_text(encoding="utf-8")
     assert "webrd0{s}.is.autonavi.com" in html
-    from geo.crs import gcj02_from_wgs84
+    from baymap.geo.crs import gcj02_from_wgs84
 
     moved = gcj02_from_wgs84(LngLat(113.29889, 23.3925))
     located = re.search(r"L\.circleMarker\(\s*\[([\d.]+),\s*([\d.]+)\]", html)
@@ -126,7 +126,7 @@ def test_amap_tiles_move_every_feature_onto_gcj02(tmp_path):
 
 
 def test_offline_page_loads_nothing_from_the_network(tmp_path):
-    from layers.assets import assets_ready, fetch_assets
+    from baymap.layers.assets import assets_ready, fetch_assets
 
     if not assets_ready():
         fetch_assets()

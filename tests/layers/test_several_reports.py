@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-import build_map
-from geo import load_gazetteer, mentions_from_report
-from geo.features import features_from_mentions
-from geo.report import report_from_text
-from layers.popups import MAX_QUOTES, popup_html
-from layers.styles import load_styles
+from baymap import build_map
+from baymap.geo import load_gazetteer, mentions_from_report
+from baymap.geo.features import features_from_mentions
+from baymap.geo.report import report_from_text
+from baymap.layers.popups import MAX_QUOTES, popup_html
+from baymap.layers.styles import load_styles
 
 
 def write(tmp_path, name, text):

@@ -1,0 +1,11 @@
+"""The files baymap ships in its data/ folder, found inside the installed package."""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+
+def data_file(name: str) -> Traversable:
+    """A file of data/ (gazetteer, styles, boundaries, the sample report), wherever baymap is installed."""
+    return resources.files("baymap.data").joinpath(name)
