@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 import bisect
+import io
+import os
 import re
 import unicodedata
 from array import array
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 from baymap.geo._errors import ReportError
 from baymap.geo.documents import text_from_document
 
 #: Larger inputs are refused rather than read into memory whole.
 MAX_REPORT_BYTES = 256 * 1024 * 1024
+#: Reports are read this much at a time, counting, so a pipe or a device cannot pass the cap.
+READ_CHUNK = 1024 * 1024
+#: A quote reaches at most this many characters either side of the mention: a report with no sentence
+#: ends (one long English line) must not quote its whole text for every mention.
+QUOTE_REACH = 120
 #: Top-level headings: chapters (第一章 …) where a report has them, else numbered parts (一、…).
 CHAPTER_HEADING = re.compile(r"^[ \t\u3000]*(第[一二三四五六七八九十]{1,3}章)[ \t\u3000]*([^。\n]*)", re.MULTILINE)
 SUBHEADING = re.compile(r"^[ \t\u3000]*第[一二三四五六七八九十]{1,3}[节節][^\n]*$", re.MULTILINE)
 SECTION_HEADING = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})、([^。\n]*)", re.MULTILINE)
-SENTENCE_END = "。！？；!?\n"
-#: The same ends once full-width forms are folded (；→; ！→! ？→?), for the normalised text.
+#: Sentence ends, always: line ends (\n, and \r of CRLF or CR-only files) and these marks. An ASCII
+#: full stop ends a sentence only before white space or the end of the text, so 3.5, U.S.A and
+#: www.gd.gov.cn do not (an abbreviation before a space, "U.S. ports", does: simple, and harmless).
+SENTENCE_END = "。！？；!?\n\r"
+#: The same ends once full-width forms are folded (；→; ！→! ？→?) and \r to \n, for the normalised text.
 FOLDED_SENTENCE_END = "。!?;\n"
+#: Where a quote cut to QUOTE_REACH may stop so that it reads as a phrase: clause marks, and an ASCII
+#: . ? or ! before white space.
+CLAUSE_MARK = re.compile(r"[，、；：,;:]|[.?!](?=\s)")
 PREAMBLE = "前言"
-_FIRST_LINE = re.compile(r"\S[^\n]*")
-_SENTENCE_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}]")
+_FIRST_LINE = re.compile(r"\S[^\n\r]*")
+_SENTENCE_END_RE = re.compile(rf"[{re.escape(SENTENCE_END)}]|\.(?!\S)")
 
 
 @dataclass(frozen=True)
@@ -87,36 +101,78 @@ class Report:
         return self.text[left:right]
 
     def sentence_span(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets of the sentence around text[start:end], without surrounding white space."""
+        """The sentence around text[start:end], stripped, each side cut to QUOTE_REACH at a clause mark."""
         ends = self._sentence_ends
         before = bisect.bisect_left(ends, start)
         left = ends[before - 1] + 1 if before else 0
         after = bisect.bisect_left(ends, end)
         right = ends[after] + 1 if after < len(ends) else len(self.text)
+        if start - left > QUOTE_REACH:
+            left = self._clause_start(start)
+        if right - end > QUOTE_REACH:
+            right = self._clause_end(end)
         while left < start and self.text[left].isspace():
             left += 1
         while right > end and self.text[right - 1].isspace():
             right -= 1
         return left, right
 
+    def _clause_start(self, start: int) -> int:
+        """Start a cut quote after the furthest clause mark in reach, else at a word gap, so it reads as a phrase."""
+        reach = max(0, start - QUOTE_REACH)
+        if mark := CLAUSE_MARK.search(self.text, reach, start):
+            return mark.end()
+        gap = self.text.find(" ", reach, start)
+        return gap + 1 if gap != -1 else reach
+
+    def _clause_end(self, end: int) -> int:
+        """End a cut quote at the furthest clause mark in reach, else at a word gap, so it reads as a phrase."""
+        reach = min(len(self.text), end + QUOTE_REACH)
+        if marks := list(CLAUSE_MARK.finditer(self.text, end, reach)):
+            return marks[-1].end()
+        gap = self.text.rfind(" ", end, reach)
+        return gap if gap != -1 else reach
+
 
 def report_from_path(path: str | Path) -> Report:
+    """A report from a file, a FIFO or a device: its bytes are counted as they are read."""
     path = Path(path)
+    return report_from_bytes(_read_report_file(path), name=str(path))
+
+
+def _read_report_file(path: Path) -> bytes:
+    """The file's bytes, or a one-line ReportError saying what stopped them."""
     try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise ReportError(
-                f"{path}: {size / 1e6:.0f} MB is more than the {MAX_REPORT_BYTES // 2**20} MiB "
-                "a report may be; split it into several reports"
-            )
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_REPORT_BYTES:  # a regular file says its size: refuse before reading it
+                raise ReportError(_too_large(str(path), f"{size / 1e6:.0f} MB is "))
+            return read_capped(stream, str(path))
     except FileNotFoundError:
         raise ReportError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ReportError(f"{path}: is a folder, not a report file") from None
     except PermissionError:
         raise ReportError(f"{path}: permission denied") from None
-    return report_from_bytes(data, name=str(path))
+    except OSError as err:  # a symlink loop, a name too long, an I/O error…
+        raise ReportError(f"{path}: cannot be read ({err.strerror or err}); check the path and the file") from None
+
+
+def read_capped(binary_stream: BinaryIO, name: str) -> bytes:
+    """All of a stream, counted as read: stdin, FIFOs and devices (/dev/zero) have no size to check first."""
+    buffer = io.BytesIO()  # getvalue() hands over its buffer: no second copy of the report
+    while chunk := binary_stream.read(READ_CHUNK):
+        if buffer.tell() + len(chunk) > MAX_REPORT_BYTES:
+            raise ReportError(_too_large(name))
+        buffer.write(chunk)
+    return buffer.getvalue()
+
+
+def _too_large(name: str, size: str = "") -> str:
+    """The message for a report over the cap, with its size when it is known."""
+    cap = MAX_REPORT_BYTES
+    cap_text = f"{cap // 2**20} MiB" if cap >= 2**20 else f"{cap} bytes"
+    return f"{name}: {size or 'it is '}more than the {cap_text} a report may be; split it into several reports"
 
 
 def report_from_bytes(data: bytes, name: str = "report") -> Report:
@@ -126,16 +182,21 @@ def report_from_bytes(data: bytes, name: str = "report") -> Report:
 
 
 def report_from_text(text: str, name: str = "report", encoding: str = "utf-8") -> Report:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """A report whose text is kept exactly as decoded (CRLF and CR too), so offsets index it."""
     if not text.strip():
         raise ReportError(f"{name}: the report is empty")
     return Report(
         name=name,
         text=text,
         encoding=encoding,
-        sections=sections_from_text(text),
+        sections=sections_from_text(_with_lf(text)),
         normalised=normalise_for_matching(text),
     )
+
+
+def _with_lf(text: str) -> str:
+    """Every CR as LF, for line-based patterns: same length, so offsets found in it index the text."""
+    return text.replace("\r", "\n") if "\r" in text else text
 
 
 def sections_from_text(text: str) -> tuple[Section, ...]:
@@ -156,7 +217,7 @@ def sections_from_text(text: str) -> tuple[Section, ...]:
 
 
 def normalise_for_matching(text: str) -> str:
-    """Full-width forms folded, Traditional characters simplified, ASCII lower-cased; length kept."""
+    """Full-width forms folded, Traditional characters simplified, ASCII lower-cased, CR as LF; length kept."""
     _learn_chars(set(text))
     return text.translate(_FOLDS)
 
@@ -177,6 +238,8 @@ def _learn_chars(chars: set[str]) -> None:
 
 
 def _fold_char(ch: str) -> str:
+    if ch == "\r":
+        return "\n"  # CRLF and CR-only line ends read as line ends, offsets unmoved
     folded = unicodedata.normalize("NFKC", ch)
     if len(folded) != 1:
         return ch

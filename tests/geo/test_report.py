@@ -36,9 +36,14 @@ def test_utf8_bom_is_dropped_so_offsets_start_at_the_text(sample):
     assert report.text == sample.text
 
 
-def test_windows_line_endings_are_normalised():
-    report = report_from_bytes("广州\r\n南沙。\r\n".encode())
-    assert report.text == "广州\n南沙。\n"
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_endings_are_kept_so_offsets_hold(newline):
+    text = f"广州{newline}南沙。{newline}"
+    report = report_from_bytes(text.encode())
+    assert report.text == text
+    assert report.title == "广州"
+    assert report.sentence_at(text.index("南沙"), text.index("南沙") + 2) == "南沙。"
+    assert len(report.normalised) == len(text) and "\r" not in report.normalised
 
 
 @pytest.mark.parametrize(
