@@ -8,8 +8,7 @@ from pathlib import Path
 import shapely
 
 from baymap.geo.boundaries import district_containing, load_boundaries
-from baymap.geo.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
-from baymap.geo.geometry import geometries_from_gazetteer
+from baymap.geo.gazetteer import Gazetteer, GazetteerEntry, check_geometries, load_gazetteer
 from baymap.geo.lnglat import LngLat
 from baymap.geo.matching import matcher_from_gazetteer
 
@@ -18,10 +17,14 @@ NOWHERE = ("water", "unmapped")
 
 
 def problems_in_gazetteer(*paths: str | Path) -> tuple[Gazetteer, list[str]]:
-    """Load the gazetteer with the user's files (schema errors raise), then list what else is wrong."""
+    """Load the gazetteer with the user's files (schema errors raise), then list what else is wrong.
+
+    Errors that would break the map raise a GazetteerError: a malformed file, a name claimed by two entries, and a
+    shape that cannot be built or comes out empty (the page would fail as invalid GeoJSON).
+    """
     gazetteer = load_gazetteer(*paths)
     matcher_from_gazetteer(gazetteer)  # raises on a name claimed by two entries
-    geometries_from_gazetteer(gazetteer, [e.id for e in gazetteer])  # every shape can be built
+    check_geometries(gazetteer, gazetteer.entries)  # every shape, shipped too, builds and is not empty
     problems = []
     for entry in gazetteer:
         for name, point, within in points_of(entry):

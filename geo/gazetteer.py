@@ -1,12 +1,14 @@
 """The gazetteer: named places, corridors and zones, loaded from YAML and validated against its schema.
 
-The schema is documented in data/README.md; every error names the file, line and field.
+The schema is documented in data/README.md; every error names the file, line and field. Checks are strict at every
+level (unknown keys, wrong types, non-finite numbers, aliases, duplicate keys) and linear in the size of the file.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -38,7 +40,12 @@ ENTRY_FIELDS = {
     "note",
 }
 REQUIRED_FIELDS = ("id", "name_zh", "name_en", "aliases", "layer", "kind", "geometry")
+#: Optional fields that, when given, must be text (source and precision are required for HAND_MADE_FORMS).
+OPTIONAL_TEXT_FIELDS = ("source", "precision", "note")
 _LINE = "__line__"
+
+#: How a check reports a problem: fail(message, where) gives the error to raise, at `where`'s line if it has one.
+Fail = Callable[..., GazetteerError]
 
 
 @dataclass(frozen=True)
@@ -146,54 +153,252 @@ SHIPPED = ("gazetteer.yaml", "districts.yaml")
 
 def load_gazetteer(*paths: str | Path) -> Gazetteer:
     """The shipped gazetteer, then each user file in turn (a later entry with the same id wins)."""
-    documents = []
-    for name in SHIPPED:
-        shipped = data_file(name)
-        if shipped.is_file():
-            documents.append((str(shipped), shipped.read_text(encoding="utf-8")))
-    for path in paths:
-        try:
-            documents.append((str(path), Path(path).read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as err:
-            raise GazetteerError(f"{path}: cannot read the gazetteer: {err}") from None
+    documents = [(name, text, False) for name, text in _shipped_documents()]
+    documents += [(str(path), _read_user_file(path), True) for path in paths]
     entries: dict[str, GazetteerEntry] = {}
+    from_user: set[str] = set()
     ignore: list[str] = []
     rules: list[ContextRule] = []
-    for name, text in documents:
+    for name, text, is_user in documents:
         doc = parse_yaml_with_lines(text, name)
+        check_document_keys(doc, name)
         for entry in entries_from_document(doc, name):
             entries[entry.id] = entry
+            if is_user:
+                from_user.add(entry.id)
         ignore.extend(ignore_from_document(doc, name))
         rules.extend(rules_from_document(doc, name))
     gazetteer = Gazetteer(entries=entries, ignore=tuple(dict.fromkeys(ignore)), rules=tuple(rules))
     check_references(gazetteer)
+    check_geometries(gazetteer, entries_depending_on(gazetteer, from_user))
     return gazetteer
 
 
+def _shipped_documents() -> list[tuple[str, str]]:
+    """(name, text) of each shipped gazetteer file the installed package has."""
+    return [
+        (str(data_file(name)), data_file(name).read_text(encoding="utf-8"))
+        for name in SHIPPED
+        if data_file(name).is_file()
+    ]
+
+
+def _read_user_file(path: str | Path) -> str:
+    """A user's gazetteer file as text: a missing, unreadable or binary file is a GazetteerError, not a traceback."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise GazetteerError(f"{path}: cannot read the gazetteer: {err}") from None
+
+
+def check_geometries(gazetteer: Gazetteer, entry_ids: Iterable[str]) -> None:
+    """Build these entries' shapes now, so an empty one fails at load and not as invalid GeoJSON on the page.
+
+    Unions are skipped: one of shapes that are not empty is not empty, and building every link of a long chain of
+    unions would copy each member once per union above it.
+    """
+    from baymap.geo.geometry import geometries_from_gazetteer  # geometry imports this module
+
+    geometries_from_gazetteer(gazetteer, [entry_id for entry_id in entry_ids if gazetteer[entry_id].form != "union"])
+
+
+def entries_depending_on(gazetteer: Gazetteer, entry_ids: Iterable[str]) -> list[str]:
+    """The given entries and every union or border zone built from them, in one pass over the references."""
+    dependents: dict[str, list[str]] = {}
+    for entry in gazetteer:
+        for ref in referenced_ids(entry):
+            dependents.setdefault(ref, []).append(entry.id)
+    found = dict.fromkeys(entry_ids)
+    queue = list(found)
+    while queue:
+        for dependent in dependents.get(queue.pop(), ()):
+            if dependent not in found:
+                found[dependent] = None
+                queue.append(dependent)
+    return list(found)
+
+
+# ---------------------------------------------------------------- YAML: lines, and what a gazetteer never needs
+
+#: How deeply a gazetteer or style file may nest lists and mappings; the schema itself needs seven levels.
+MAX_DEPTH = 20
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def parse_yaml_with_lines(text: str, name: str) -> Any:
-    """Parse YAML, recording on every mapping the line it starts on."""
+    """Parse YAML, recording on every mapping the line it starts on, and refusing aliases, duplicate keys and depth."""
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except _RefusedYAML as err:
+        line = _first_alias_line(text) if isinstance(err, _AliasRefused) else err.problem_mark.line + 1
+        raise GazetteerError(f"{name}:{line}: {err.problem}") from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else "?"
         raise GazetteerError(f"{name}:{line}: not valid YAML: {err.problem}") from None
     except yaml.YAMLError as err:
         raise GazetteerError(f"{name}: not valid YAML: {err}") from None
+    except RecursionError:  # without libyaml, PyYAML builds its nodes recursively, one call per level
+        raise GazetteerError(f"{name}:{_first_too_deep_line(text)}: nested more than {MAX_DEPTH} levels deep") from None
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: ten times faster
+class _RefusedYAML(yaml.constructor.ConstructorError):
+    """Valid YAML that a gazetteer or style file may not use: an alias, a merge key, a duplicate key, deep nesting."""
+
+
+class _AliasRefused(_RefusedYAML):
+    """An alias: its node records where the anchor stands, so the alias's own line is found from the text."""
+
+
+class StrictConstruction:
+    """Mixed into a safe loader: records each mapping's line and refuses what a gazetteer has no use for."""
+
+    def construct_document(self, node):
+        _check_node_tree(node)
+        return super().construct_document(node)
+
     def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
+        mapping: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            _check_key(key, key_node, first_line)
+            first_line[key] = key_node.start_mark.line + 1
+            mapping[key] = self.construct_object(value_node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
         return mapping
 
 
+class _LineLoader(StrictConstruction, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's safe loader when installed (ten times faster than PyYAML's own), made strict."""
+
+
+def _check_key(key: Any, key_node: yaml.Node, first_line: Mapping[Any, int]) -> None:
+    """A mapping key must be hashable, not our line marker, and new: YAML's last duplicate would silently win."""
+    try:
+        hash(key)
+    except TypeError:
+        raise yaml.constructor.ConstructorError(
+            None, None, "a key must be a plain value", key_node.start_mark
+        ) from None
+    if key == _LINE:
+        raise _RefusedYAML(None, None, f"the key '{_LINE}' is reserved", key_node.start_mark)
+    if key in first_line:
+        message = f"duplicate key {shown_value(key)} (first at line {first_line[key]})"
+        raise _RefusedYAML(None, None, message, key_node.start_mark)
+
+
+def _check_node_tree(root: yaml.Node) -> None:
+    """Refuse aliases, merge keys and deep nesting before anything is built, in one pass over the parsed nodes.
+
+    An alias makes a node reachable twice: that is how a few lines of billion laughs grow to gigabytes once copied.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise _AliasRefused(None, None, "anchors and aliases (&name, *name) are not allowed: write the value out")
+        seen.add(id(node))
+        if isinstance(node, yaml.CollectionNode) and depth > MAX_DEPTH:
+            raise _RefusedYAML(None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag == _MERGE_TAG:
+                    raise _RefusedYAML(
+                        None, None, "merge keys (<<) are not allowed: write the fields out", key.start_mark
+                    )
+                stack += [(key, depth + 1), (value, depth + 1)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in node.value]
+
+
+def _first_alias_line(text: str) -> int | str:
+    """Where the first alias (*name) stands: a node keeps only its anchor's place, the parser's events the alias's."""
+    for event in yaml.parse(text, Loader=_LineLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1
+    return "?"
+
+
+def _first_too_deep_line(text: str) -> int | str:
+    """Where nesting first passes MAX_DEPTH, from the parser's events (the parser keeps a stack, not a recursion)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LineLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return "?"
+
+
 def line_of(mapping: Any) -> int | str:
+    """The line a parsed mapping starts on, or '?' for anything else."""
     return mapping.get(_LINE, "?") if isinstance(mapping, dict) else "?"
 
 
+def shown_value(value: Any, limit: int = 40) -> str:
+    """A value as an error message quotes it: short and on one line, whatever a malformed file holds."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def quoted(name: Any) -> str:
+    """A name for a message, in quotes: printable text as it stands, anything else escaped onto one short line."""
+    if isinstance(name, str) and name.isprintable() and 0 < len(name) <= 60:
+        return f"'{name}'"
+    return shown_value(name)
+
+
+# ---------------------------------------------------------------- the schema: every level strict
+
+#: The top-level keys of a gazetteer file.
+DOCUMENT_FIELDS = {"entries", "ignore", "rules"}
+
+
+def check_document_keys(doc: Any, name: str) -> None:
+    """A gazetteer file is a mapping with an entries list and nothing unknown (a typo such as `rule:` is refused)."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
+        raise GazetteerError(f"{name}:{line_of(doc)}: expected a mapping with an 'entries:' list")
+    unknown = _unknown_keys(doc, DOCUMENT_FIELDS)
+    if unknown:
+        raise GazetteerError(
+            f"{name}:{line_of(doc)}: unknown key {unknown[0]} (allowed: {', '.join(sorted(DOCUMENT_FIELDS))})"
+        )
+
+
+def _unknown_keys(raw: dict, allowed: Iterable[str]) -> list[str]:
+    """The keys of a parsed mapping that the schema does not allow, shown for a message, in a stable order."""
+    return sorted(shown_value(key) for key in raw if key != _LINE and key not in allowed)
+
+
+def _fields(raw: Any, allowed: set[str], required: Iterable[str], fail: Fail, what: str = "") -> dict[str, Any]:
+    """A mapping's fields without its line marker; unknown or missing keys are refused, at every level alike."""
+    prefix = f"{what}: " if what else ""
+    if not isinstance(raw, dict):
+        raise fail(f"{prefix}must be a mapping, not {shown_value(raw)}")
+    unknown = _unknown_keys(raw, allowed)
+    if unknown:
+        raise fail(f"{prefix}unknown field {unknown[0]} (allowed: {', '.join(sorted(allowed))})", raw)
+    for key in required:
+        if key not in raw:
+            raise fail(f"{prefix}missing field '{key}'", raw)
+    return {key: value for key, value in raw.items() if key != _LINE}
+
+
 def entries_from_document(doc: Any, name: str) -> Iterable[GazetteerEntry]:
+    """The entries of one parsed file; an id defined twice in the same file is refused."""
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
         raise GazetteerError(f"{name}:{line_of(doc)}: expected a mapping with an 'entries:' list")
     seen: dict[str, int | str] = {}
@@ -206,8 +411,9 @@ def entries_from_document(doc: Any, name: str) -> Iterable[GazetteerEntry]:
 
 
 def ignore_from_document(doc: dict, name: str) -> list[str]:
+    """The phrases that contain a name but are not that place."""
     ignore = doc.get("ignore", [])
-    if not isinstance(ignore, list) or not all(isinstance(p, str) and p for p in ignore):
+    if not _is_words(ignore):
         raise GazetteerError(f"{name}:{line_of(doc)}: 'ignore' must be a list of phrases")
     return ignore
 
@@ -216,6 +422,7 @@ RULE_FIELDS = {"aliases", "reason", "unless_followed_by", "unless_preceded_by", 
 
 
 def rules_from_document(doc: dict, name: str) -> list[ContextRule]:
+    """The context rules of one parsed file."""
     raw_rules = doc.get("rules", [])
     if not isinstance(raw_rules, list):
         raise GazetteerError(f"{name}:{line_of(doc)}: 'rules' must be a list")
@@ -223,28 +430,27 @@ def rules_from_document(doc: dict, name: str) -> list[ContextRule]:
 
 
 def rule_from_mapping(raw: Any, name: str) -> ContextRule:
+    """One context rule, checked field by field."""
     line = line_of(raw)
+
+    def fail(message: str, _where: Any = None) -> GazetteerError:
+        return GazetteerError(f"{name}:{line}: rule: {message}")
+
     if not isinstance(raw, dict):
         raise GazetteerError(f"{name}:{line}: each rule must be a mapping")
-    fields = {k: v for k, v in raw.items() if k != _LINE}
-    unknown = sorted(set(fields) - RULE_FIELDS)
-    if unknown:
-        raise GazetteerError(
-            f"{name}:{line}: rule: unknown field '{unknown[0]}' (allowed: {', '.join(sorted(RULE_FIELDS))})"
-        )
+    fields = _fields(raw, RULE_FIELDS, (), fail)
     for key in ("aliases", "unless_followed_by", "unless_preceded_by", "only_near"):
-        value = fields.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise GazetteerError(f"{name}:{line}: rule: '{key}' must be a list of words")
+        if not _is_words(fields.get(key, [])):
+            raise fail(f"'{key}' must be a list of words")
     if not fields.get("aliases"):
-        raise GazetteerError(f"{name}:{line}: rule: 'aliases' must name the names it applies to")
-    if not isinstance(fields.get("reason"), str) or not fields["reason"].strip():
-        raise GazetteerError(f"{name}:{line}: rule: 'reason' must say why the rule exists")
+        raise fail("'aliases' must name the names it applies to")
+    if not _is_text(fields.get("reason")):
+        raise fail("'reason' must say why the rule exists")
     if not any(fields.get(k) for k in ("unless_followed_by", "unless_preceded_by", "only_near")):
-        raise GazetteerError(f"{name}:{line}: rule: give unless_followed_by, unless_preceded_by or only_near")
+        raise fail("give unless_followed_by, unless_preceded_by or only_near")
     window = fields.get("window", 20)
-    if not isinstance(window, int) or isinstance(window, bool) or window < 1:
-        raise GazetteerError(f"{name}:{line}: rule: 'window' must be a positive number of characters")
+    if not _is_positive_int(window):
+        raise fail("'window' must be a positive number of characters")
     return ContextRule(
         aliases=tuple(fields["aliases"]),
         reason=fields["reason"],
@@ -257,144 +463,256 @@ def rule_from_mapping(raw: Any, name: str) -> ContextRule:
 
 
 def entry_from_mapping(raw: Any, name: str) -> GazetteerEntry:
+    """One entry, checked field by field against the schema in data/README.md."""
     line = line_of(raw)
+    entry_id = raw.get("id") if isinstance(raw, dict) else None
+    shown_id = quoted(entry_id) if isinstance(entry_id, str) else "'?'"
 
-    def fail(message: str) -> GazetteerError:
-        entry_id = raw.get("id", "?") if isinstance(raw, dict) else "?"
-        return GazetteerError(f"{name}:{line}: entry '{entry_id}': {message}")
+    def fail(message: str, where: Any = None) -> GazetteerError:
+        at = line_of(where) if isinstance(where, dict) else line
+        return GazetteerError(f"{name}:{at}: entry {shown_id}: {message}")
 
     if not isinstance(raw, dict):
         raise GazetteerError(f"{name}:{line}: each entry must be a mapping of fields")
-    unknown = sorted(set(raw) - ENTRY_FIELDS - {_LINE})
-    if unknown:
-        raise fail(f"unknown field '{unknown[0]}' (allowed: {', '.join(sorted(ENTRY_FIELDS))})")
-    for key in REQUIRED_FIELDS:
-        if key not in raw:
-            raise fail(f"missing field '{key}'")
+    fields = _fields(raw, ENTRY_FIELDS, REQUIRED_FIELDS, fail)
     for key in ("id", "name_zh", "name_en", "layer", "kind"):
-        if not isinstance(raw[key], str) or not raw[key].strip():
+        if not _is_text(fields[key]):
             raise fail(f"field '{key}' must be a non-empty string")
-    if not ID_PATTERN.match(raw["id"]):
+    for key in OPTIONAL_TEXT_FIELDS:
+        if key in fields and not isinstance(fields[key], str):
+            raise fail(f"field '{key}' must be a string, not {shown_value(fields[key])}")
+    if not _is_id(fields["id"]):
         raise fail("field 'id' must be lower-case ascii letters, digits and underscores")
-    geometry = geometry_from_mapping(raw["geometry"], fail)
+    geometry = geometry_from_mapping(fields["geometry"], fail)
     form = next(iter(geometry))
-    if form in HAND_MADE_FORMS:
-        for key in ("source", "precision"):
-            if not isinstance(raw.get(key), str) or not raw[key].strip():
-                raise fail(f"a '{form}' geometry needs a '{key}' saying where it comes from and how precise it is")
-    if form in ("point", "points", "disc") and not _is_within(raw.get("within")):
-        raise fail(f"a '{form}' geometry needs 'within': the adcode of the district it lies in (or water, unmapped)")
-    aliases = aliases_from_list(raw["aliases"], fail) + aliases_from_list(raw.get("aliases_en", []), fail)
-    if raw["name_zh"] not in {a.text for a in aliases}:
-        aliases = (Alias(raw["name_zh"]), *aliases)
+    _check_provenance(form, fields, fail)
+    _check_within(form, fields, fail)
+    aliases = aliases_from_list(fields["aliases"], fail) + aliases_from_list(
+        fields.get("aliases_en", []), fail, "aliases_en"
+    )
+    if fields["name_zh"] not in {a.text for a in aliases}:
+        aliases = (Alias(fields["name_zh"]), *aliases)
     return GazetteerEntry(
-        id=raw["id"],
-        name_zh=raw["name_zh"],
-        name_en=raw["name_en"],
+        id=fields["id"],
+        name_zh=fields["name_zh"],
+        name_en=fields["name_en"],
         aliases=aliases,
-        layer=raw["layer"],
-        kind=raw["kind"],
+        layer=fields["layer"],
+        kind=fields["kind"],
         geometry=geometry,
-        within=raw.get("within"),
-        source=str(raw.get("source", "")),
-        precision=str(raw.get("precision", "")),
-        note=str(raw.get("note", "")),
+        within=fields.get("within"),
+        source=fields.get("source", ""),
+        precision=fields.get("precision", ""),
+        note=fields.get("note", ""),
         origin=f"{name}:{line}",
     )
 
 
-def aliases_from_list(raw: Any, fail) -> tuple[Alias, ...]:
+def _check_provenance(form: str, fields: Mapping[str, Any], fail: Fail) -> None:
+    """Coordinates typed by hand must say where they come from and how precise they are."""
+    if form in HAND_MADE_FORMS:
+        for key in ("source", "precision"):
+            if not _is_text(fields.get(key)):
+                raise fail(f"a '{form}' geometry needs a '{key}' saying where it comes from and how precise it is")
+
+
+def _check_within(form: str, fields: Mapping[str, Any], fail: Fail) -> None:
+    """A point, points or disc must name its district; any other `within` given must be a valid one too."""
+    if form in ("point", "points", "disc") and not _is_within(fields.get("within")):
+        raise fail(f"a '{form}' geometry needs 'within': the adcode of the district it lies in (or water, unmapped)")
+    if "within" in fields and not _is_within(fields["within"]):
+        got = shown_value(fields["within"])
+        raise fail(f"field 'within' must be a six-digit adcode as a string, water or unmapped, not {got}")
+
+
+ALIAS_FIELDS = {"text", "near", "window"}
+
+
+def aliases_from_list(raw: Any, fail: Fail, field: str = "aliases") -> tuple[Alias, ...]:
+    """The aliases of an entry: strings, or mappings whose `near` words must stand close by."""
     if not isinstance(raw, list):
-        raise fail("'aliases' must be a list")
-    aliases = []
-    for item in raw:
-        if isinstance(item, str) and item.strip():
-            aliases.append(Alias(item.strip()))
-        elif isinstance(item, dict) and isinstance(item.get("text"), str):
-            near = item.get("near", [])
-            window = item.get("window", 20)
-            if not isinstance(near, list) or not near or not isinstance(window, int) or window < 1:
-                raise fail(f"alias '{item['text']}': 'near' must be a non-empty list and 'window' a positive number")
-            aliases.append(Alias(item["text"].strip(), tuple(near), window))
-        else:
-            raise fail(f"alias {item!r} must be a string or a mapping with 'text' and 'near'")
-    return tuple(aliases)
+        raise fail(f"'{field}' must be a list")
+    return tuple(_alias_from_item(item, fail) for item in raw)
 
 
-def geometry_from_mapping(raw: Any, fail) -> dict[str, Any]:
+def _alias_from_item(item: Any, fail: Fail) -> Alias:
+    """One alias: a non-empty string, or {text, near: [words], window: positive int}."""
+    if _is_text(item):
+        return Alias(item.strip())
+    if not (isinstance(item, dict) and _is_text(item.get("text"))):
+        raise fail(f"alias {shown_value(item)} must be a string or a mapping with 'text' and 'near'")
+    text = item["text"].strip()
+    fields = _fields(item, ALIAS_FIELDS, ("text", "near"), fail, f"alias {quoted(text)}")
+    if not (_is_words(fields["near"]) and fields["near"]):
+        raise fail(f"alias {quoted(text)}: 'near' must be a non-empty list of words")
+    window = fields.get("window", 20)
+    if not _is_positive_int(window):
+        raise fail(f"alias {quoted(text)}: 'window' must be a positive number of characters")
+    return Alias(text, tuple(fields["near"]), window)
+
+
+def geometry_from_mapping(raw: Any, fail: Fail) -> dict[str, Any]:
+    """The one geometry form of an entry, its value checked to the last key and number."""
     if not isinstance(raw, dict):
         raise fail(f"'geometry' must be a mapping with one of: {', '.join(GEOMETRY_FORMS)}")
     forms = [k for k in raw if k != _LINE]
     if len(forms) != 1 or forms[0] not in GEOMETRY_FORMS:
-        raise fail(
-            f"'geometry' must have exactly one of: {', '.join(GEOMETRY_FORMS)} (got {', '.join(forms) or 'none'})"
-        )
+        got = ", ".join(shown_value(form) for form in forms) or "none"
+        raise fail(f"'geometry' must have exactly one of: {', '.join(GEOMETRY_FORMS)} (got {got})")
     form, value = forms[0], raw[forms[0]]
-    checks = {
-        "boundary": lambda v: isinstance(v, str) and v.isdigit() and len(v) == 6,
-        "point": _is_lnglat,
-        "points": lambda v: isinstance(v, list) and len(v) >= 2 and all(_is_lnglat(p) for p in v),
-        "line": lambda v: isinstance(v, list) and len(v) >= 2 and all(_is_station(s) for s in v),
-        "polygon": lambda v: isinstance(v, list) and len(v) >= 3 and all(_is_lnglat(p) for p in v),
-        "union": lambda v: isinstance(v, list) and len(v) >= 1 and all(isinstance(i, str) for i in v),
-        "disc": lambda v: isinstance(v, dict) and _is_lnglat(v.get("center")) and _is_number(v.get("area_km2")),
-        "border_zone": lambda v: (
-            isinstance(v, dict)
-            and isinstance(v.get("between"), list)
-            and len(v["between"]) == 2
-            and _is_number(v.get("width_km"))
-        ),
-    }
-    if not checks[form](value):
+    if not GEOMETRY_CHECKS[form](value, fail):
         raise fail(f"geometry '{form}' is malformed: {GEOMETRY_HELP[form]}")
     return {form: _strip_lines(value)}
 
+
+def _is_lnglat_list(value: Any, least: int) -> bool:
+    """A list of at least `least` [longitude, latitude] pairs."""
+    return isinstance(value, list) and len(value) >= least and all(_is_lnglat(p) for p in value)
+
+
+def _check_line(value: Any, fail: Fail) -> bool:
+    """At least two stations, each checked (unknown keys raise with the station's own line)."""
+    if not isinstance(value, list) or len(value) < 2:
+        return False
+    for station in value:
+        _check_station(station, fail)
+    return True
+
+
+STATION_FIELDS = {"name", "lnglat", "within", "source", "precision"}
+
+
+def _check_station(station: Any, fail: Fail) -> None:
+    """A line's station: {name, lnglat, within, source, precision}, each of the right type."""
+    name = station.get("name") if isinstance(station, dict) else None
+    what = f"station {quoted(name)}" if _is_text(name) else "station"
+    fields = _fields(station, STATION_FIELDS, ("name", "lnglat", "within", "source", "precision"), fail, what)
+    for key in ("name", "source", "precision"):
+        if not _is_text(fields[key]):
+            raise fail(f"{what}: '{key}' must be a non-empty string", station)
+    if not _is_lnglat(fields["lnglat"]):
+        raise fail(f"{what}: 'lnglat' must be [longitude, latitude] in WGS-84 degrees", station)
+    if not _is_within(fields["within"]):
+        raise fail(f"{what}: 'within' must be a six-digit adcode as a string, water or unmapped", station)
+
+
+DISC_FIELDS = {"center", "area_km2"}
+BORDER_ZONE_FIELDS = {"between", "width_km"}
+#: The largest disc a gazetteer may draw (Guangdong is about 180,000 km²) and the widest border zone.
+MAX_AREA_KM2 = 100_000
+MAX_WIDTH_KM = 1_000
+
+
+def _check_disc(value: Any, fail: Fail) -> bool:
+    """{center: [lng, lat], area_km2: a finite area above 0 and at most MAX_AREA_KM2}."""
+    fields = _fields(value, DISC_FIELDS, DISC_FIELDS, fail, "geometry 'disc'")
+    if not _is_lnglat(fields["center"]):
+        raise fail("geometry 'disc': 'center' must be [longitude, latitude] in WGS-84 degrees", value)
+    if not (is_finite_number(fields["area_km2"]) and 0 < fields["area_km2"] <= MAX_AREA_KM2):
+        got = shown_value(fields["area_km2"])
+        raise fail(
+            f"geometry 'disc': 'area_km2' must be a number above 0 and at most {MAX_AREA_KM2} (got {got})", value
+        )
+    return True
+
+
+def _check_border_zone(value: Any, fail: Fail) -> bool:
+    """{between: [id, id] (two different entries), width_km: a finite width above 0 and at most MAX_WIDTH_KM}."""
+    fields = _fields(value, BORDER_ZONE_FIELDS, BORDER_ZONE_FIELDS, fail, "geometry 'border_zone'")
+    between = fields["between"]
+    if not (isinstance(between, list) and len(between) == 2 and all(_is_id(i) for i in between)):
+        raise fail("geometry 'border_zone': 'between' must be a list of two entry ids", value)
+    if between[0] == between[1]:
+        raise fail(f"geometry 'border_zone': 'between' names '{between[0]}' twice", value)
+    if not (is_finite_number(fields["width_km"]) and 0 < fields["width_km"] <= MAX_WIDTH_KM):
+        got = shown_value(fields["width_km"])
+        raise fail(
+            f"geometry 'border_zone': 'width_km' must be a number above 0 and at most {MAX_WIDTH_KM} (got {got})", value
+        )
+    return True
+
+
+GEOMETRY_CHECKS: dict[str, Callable[[Any, Fail], bool]] = {
+    "boundary": lambda v, _fail: _is_adcode(v),
+    "point": lambda v, _fail: _is_lnglat(v),
+    "points": lambda v, _fail: _is_lnglat_list(v, 2),
+    "line": _check_line,
+    "polygon": lambda v, _fail: _is_lnglat_list(v, 3),
+    "union": lambda v, _fail: isinstance(v, list) and len(v) >= 1 and all(_is_id(i) for i in v),
+    "disc": _check_disc,
+    "border_zone": _check_border_zone,
+}
 
 GEOMETRY_HELP = {
     "boundary": "give a six-digit adcode as a string, e.g. '440115'",
     "point": "give [longitude, latitude] in WGS-84 degrees",
     "points": "give a list of at least two [longitude, latitude] pairs",
-    "line": "give a list of at least two stations, each {name, lnglat: [lng, lat], within: adcode}",
+    "line": "give a list of at least two stations, each {name, lnglat: [lng, lat], within: adcode, source, precision}",
     "polygon": "give a list of at least three [longitude, latitude] pairs",
     "union": "give a list of entry ids",
-    "disc": "give {center: [lng, lat], area_km2: number}",
-    "border_zone": "give {between: [entry id, entry id], width_km: number}",
+    "disc": f"give {{center: [lng, lat], area_km2: number up to {MAX_AREA_KM2}}}",
+    "border_zone": f"give {{between: [entry id, entry id], width_km: number up to {MAX_WIDTH_KM}}}",
 }
 
 
+def _is_text(v: Any) -> bool:
+    """A string with something in it besides spaces."""
+    return isinstance(v, str) and bool(v.strip())
+
+
+def _is_id(v: Any) -> bool:
+    """An entry id: lower-case ascii letters, digits and underscores, starting with a letter."""
+    return isinstance(v, str) and bool(ID_PATTERN.fullmatch(v))
+
+
+def _is_words(v: Any) -> bool:
+    """A list of non-empty strings (an empty word would match everywhere)."""
+    return isinstance(v, list) and all(_is_text(word) for word in v)
+
+
+def _is_positive_int(v: Any) -> bool:
+    """A whole number of at least 1 (YAML's true/false are not numbers here)."""
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
+
+def is_finite_number(v: Any) -> bool:
+    """An int or a finite float: YAML's .inf and .nan, and true/false, are no number a map can use."""
+    if isinstance(v, bool):
+        return False
+    return isinstance(v, int) or (isinstance(v, float) and math.isfinite(v))
+
+
+def _is_adcode(v: Any) -> bool:
+    """Six ascii digits, as a string (unquoted, YAML would read a number)."""
+    return isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit()
+
+
 def _is_within(v: Any) -> bool:
-    return isinstance(v, str) and ((v.isdigit() and len(v) == 6) or v in ("water", "unmapped"))
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+    """The district a point lies in: an adcode, or water or unmapped."""
+    return _is_adcode(v) or v in ("water", "unmapped")
 
 
 def _is_lnglat(v: Any) -> bool:
+    """[longitude, latitude]: two finite numbers within the earth's ranges."""
     return (
         isinstance(v, list)
         and len(v) == 2
-        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
+        and all(is_finite_number(x) for x in v)
         and -180 <= v[0] <= 180
         and -90 <= v[1] <= 90
     )
 
 
-def _is_station(v: Any) -> bool:
-    return (
-        isinstance(v, dict)
-        and isinstance(v.get("name"), str)
-        and _is_lnglat(v.get("lnglat"))
-        and _is_within(v.get("within"))
-    )
-
-
 def _strip_lines(value: Any) -> Any:
+    """A checked value without the line markers (the schema bounds its depth, so recursion is safe)."""
     if isinstance(value, dict):
         return {k: _strip_lines(v) for k, v in value.items() if k != _LINE}
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
+
+
+# ---------------------------------------------------------------- references between entries
 
 
 def check_references(gazetteer: Gazetteer) -> None:
@@ -407,11 +725,11 @@ def check_references(gazetteer: Gazetteer) -> None:
             raise GazetteerError(
                 f"{entry.origin}: entry '{entry.id}': no shipped boundary has adcode {entry.geometry['boundary']}"
             )
-    for entry in gazetteer:
-        _check_no_cycle(gazetteer, entry.id, ())
+    entries_in_build_order(gazetteer, gazetteer.entries)
 
 
 def referenced_ids(entry: GazetteerEntry) -> list[str]:
+    """The entries a union or border zone is built from."""
     if entry.form == "union":
         return list(entry.geometry["union"])
     if entry.form == "border_zone":
@@ -419,12 +737,43 @@ def referenced_ids(entry: GazetteerEntry) -> list[str]:
     return []
 
 
-def _check_no_cycle(gazetteer: Gazetteer, entry_id: str, path: tuple[str, ...]) -> None:
-    if entry_id in path:
-        cycle = " → ".join((*path, entry_id))
-        raise GazetteerError(f"{gazetteer[entry_id].origin}: entry '{entry_id}': circular reference {cycle}")
-    for ref in referenced_ids(gazetteer[entry_id]):
-        _check_no_cycle(gazetteer, ref, (*path, entry_id))
+_DONE = object()
+
+
+def entries_in_build_order(gazetteer: Gazetteer, entry_ids: Iterable[str]) -> list[str]:
+    """These entries and all they are built from, each after its members; a circular reference raises.
+
+    One depth-first walk with an explicit stack: grey entries are on the current path, black ones finished, so each
+    entry and each reference is visited once however many unions share a member, and no chain is too long.
+    """
+    finished: set[str] = set()
+    order: list[str] = []
+    for root in entry_ids:
+        if root in finished:
+            continue
+        path, on_path = [root], {root}
+        pending = [iter(referenced_ids(gazetteer[root]))]
+        while pending:
+            ref = next(pending[-1], _DONE)
+            if ref is _DONE:
+                done = path.pop()
+                pending.pop()
+                on_path.discard(done)
+                finished.add(done)
+                order.append(done)
+            elif ref in on_path:
+                _raise_cycle(gazetteer, [*path[path.index(ref) :], ref])
+            elif ref not in finished:
+                path.append(ref)
+                on_path.add(ref)
+                pending.append(iter(referenced_ids(gazetteer[ref])))
+    return order
+
+
+def _raise_cycle(gazetteer: Gazetteer, cycle: list[str]) -> None:
+    """Name the cycle from the entry it starts and ends at, so the user sees which references to break."""
+    entry_id = cycle[0]
+    raise GazetteerError(f"{gazetteer[entry_id].origin}: entry '{entry_id}': circular reference {' → '.join(cycle)}")
 
 
 def alias_key(text: str) -> str:

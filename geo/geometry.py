@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from functools import cache
 
 import numpy as np
@@ -10,8 +11,9 @@ import pyproj
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
+from baymap.geo._errors import GazetteerError
 from baymap.geo.boundaries import load_boundaries
-from baymap.geo.gazetteer import Gazetteer, GazetteerEntry
+from baymap.geo.gazetteer import Gazetteer, GazetteerEntry, entries_in_build_order
 from baymap.geo.lnglat import LngLat
 
 #: An equal-area projection centred on the Pearl River Delta, in metres.
@@ -50,18 +52,24 @@ def geometry_from_entry(entry: GazetteerEntry, gazetteer: Gazetteer) -> shapely.
 
 
 def geometries_from_gazetteer(gazetteer: Gazetteer, entry_ids: list[str]) -> dict[str, shapely.Geometry]:
-    """Geometries for several entries, building each shared member (a city in many unions) once."""
+    """Geometries for several entries, building each shared member (a city in many unions) once, members first.
+
+    The build order comes from one walk over the references, so a long chain of unions needs no recursion; an entry
+    whose shape is empty raises a GazetteerError, since the page would otherwise fail as invalid GeoJSON.
+    """
     built: dict[str, shapely.Geometry] = {}
+    for entry_id in entries_in_build_order(gazetteer, entry_ids):
+        entry = gazetteer[entry_id]
+        try:
+            shape = _build(entry, built.__getitem__)
+        except shapely.errors.GEOSException as err:  # a user's odd shape must give one line, not a traceback
+            raise GazetteerError(f"{entry.origin}: entry '{entry.id}': its geometry cannot be built: {err}") from None
+        built[entry_id] = _non_empty(entry, shape, built)
+    return {entry_id: built[entry_id] for entry_id in entry_ids}
 
-    def build(entry_id: str) -> shapely.Geometry:
-        if entry_id not in built:
-            built[entry_id] = _build(gazetteer[entry_id], build)
-        return built[entry_id]
 
-    return {entry_id: build(entry_id) for entry_id in entry_ids}
-
-
-def _build(entry: GazetteerEntry, build) -> shapely.Geometry:
+def _build(entry: GazetteerEntry, build: Callable[[str], shapely.Geometry]) -> shapely.Geometry:
+    """One entry's shape; `build` gives the shapes of the entries it is made of, already built."""
     form, value = entry.form, entry.geometry[entry.form]
     if form == "boundary":
         return load_boundaries()[value].geometry  # load_gazetteer checked the adcode
@@ -83,9 +91,44 @@ def _build(entry: GazetteerEntry, build) -> shapely.Geometry:
     raise AssertionError(form)
 
 
+def _non_empty(
+    entry: GazetteerEntry, geometry: shapely.Geometry, built: Mapping[str, shapely.Geometry]
+) -> shapely.Geometry:
+    """The entry's shape, or a GazetteerError that says why it is empty (the user can fix the entry, not the page)."""
+    why = _why_empty(entry, geometry, built)
+    if why:
+        raise GazetteerError(f"{entry.origin}: entry '{entry.id}': its geometry is empty: {why}")
+    return geometry
+
+
+def _why_empty(entry: GazetteerEntry, geometry: shapely.Geometry, built: Mapping[str, shapely.Geometry]) -> str | None:
+    """Why an entry's shape has nothing to draw, or None when it has; `built` holds the shapes of its members."""
+    if entry.form == "polygon" and geometry.area == 0:
+        return "its polygon encloses no area (are its points on one line?)"
+    if not geometry.is_empty:
+        return None
+    if entry.form == "disc":
+        district = load_boundaries().get(entry.within or "")
+        if district is None:
+            return "no disc can be drawn around its centre (too far from the Pearl River Delta's projection)"
+        return f"the disc around its centre does not reach its 'within' district {entry.within} ({district.name_zh})"
+    if entry.form == "border_zone":
+        first, second = entry.geometry["border_zone"]["between"]
+        flat = [member for member in (first, second) if _areas_of(built[member]).is_empty]
+        if flat:
+            return f"'{flat[0]}' has no area, so it shares no border with the other"
+        return f"'{first}' and '{second}' share no border"
+    return f"its {entry.form} has nothing to draw"
+
+
 def union_of(geometries: list[shapely.Geometry]) -> shapely.Geometry:
-    polygons = [g for g in geometries if g.geom_type in ("Polygon", "MultiPolygon")]
-    others = [g for g in geometries if g.geom_type not in ("Polygon", "MultiPolygon")]
+    """The members' polygons dissolved, with their points and lines beside them in one flat collection.
+
+    Flat, so a union of unions never nests collections as deep as the chain of entries that made it.
+    """
+    parts = [part for geometry in geometries for part in _parts_of(geometry)]
+    polygons = [g for g in parts if g.geom_type in ("Polygon", "MultiPolygon")]
+    others = [g for g in parts if g.geom_type not in ("Polygon", "MultiPolygon")]
     merged = [shapely.union_all(polygons)] if polygons else []
     if not others:
         return merged[0]
@@ -98,11 +141,33 @@ def disc(center: LngLat, area: float, within: str | None) -> shapely.Geometry:
     shape = degrees_from_metres(metres_from_degrees(Point(center)).buffer(radius, quad_segs=16))
     if within and within in load_boundaries():
         shape = shape.intersection(load_boundaries()[within].geometry)
-    return shape
+    return shape if shape.is_valid else shapely.make_valid(shape)  # far from the projection's centre, a ring folds
 
 
 def border_zone(first: shapely.Geometry, second: shapely.Geometry, width_km: float) -> shapely.Geometry:
-    """The land within width_km/2 of the border two areas share."""
-    border = metres_from_degrees(first.boundary.intersection(second.boundary))
-    band = degrees_from_metres(border.buffer(width_km * 500))
+    """The land within width_km/2 of the border two areas share; empty when they share none."""
+    first, second = _areas_of(first), _areas_of(second)
+    if first.is_empty or second.is_empty:
+        return Polygon()
+    border = first.boundary.intersection(second.boundary)
+    if border.is_empty:
+        return Polygon()
+    band = degrees_from_metres(metres_from_degrees(border).buffer(width_km * 500))
     return band.intersection(shapely.union_all([first, second]))
+
+
+def _areas_of(geometry: shapely.Geometry) -> shapely.Geometry:
+    """The polygons of a shape, dissolved: a point or line (in a union, say) has no border to share."""
+    return shapely.union_all([part for part in _parts_of(geometry) if part.area > 0])
+
+
+def _parts_of(geometry: shapely.Geometry) -> list[shapely.Geometry]:
+    """The shapes inside any nesting of geometry collections (a multi-polygon or multi-point stays whole)."""
+    pending, parts = [geometry], []
+    while pending:
+        part = pending.pop()
+        if part.geom_type == "GeometryCollection":
+            pending.extend(shapely.get_parts(part))
+        else:
+            parts.append(part)
+    return parts

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import shapely
 
 from baymap.geo import GazetteerError, load_gazetteer
 from baymap.geo.checks import district_problem, points_of, problems_in_gazetteer
-from baymap.geo.gazetteer import HAND_MADE_FORMS
+from baymap.geo.gazetteer import ENTRY_FIELDS, HAND_MADE_FORMS, REQUIRED_FIELDS
 from baymap.geo.geometry import geometry_from_entry
 from baymap.geo.matching import matcher_from_gazetteer
 from baymap.layers.styles import load_styles
 
 SHIPPED = load_gazetteer()
+README = Path(__file__).resolve().parents[2] / "data" / "README.md"
 
 
 @pytest.mark.parametrize("entry", list(SHIPPED), ids=lambda e: e.id)
@@ -148,4 +152,33 @@ def test_an_unknown_adcode_is_named_at_load(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(GazetteerError, match=r"mine\.yaml:2: entry 'x': no shipped boundary has adcode 999999"):
+        load_gazetteer(mine)
+
+
+def test_the_readme_says_which_entry_fields_are_required_and_which_optional():
+    """The schema's field table and the loader agree: every field listed once, required exactly when required."""
+    schema = README.read_text(encoding="utf-8").split("## The gazetteer", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| (required|optional)\b", schema, re.MULTILINE)
+    assert sorted(field for field, _ in rows) == sorted(ENTRY_FIELDS)
+    assert {field for field, need in rows if need == "required"} == set(REQUIRED_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("entries: []\nentries: []\n", r"mine\.yaml:2: duplicate key 'entries' \(first at line 1\)"),
+        ("entries: &e []\nignore: *e\n", r"mine\.yaml:2: anchors and aliases \(&name, \*name\) are not allowed"),
+        ("entries: []\nignore: " + "[" * 30 + "]" * 30 + "\n", r"mine\.yaml:2: nested more than 20 levels deep"),
+        (
+            "entries:\n  - {id: a, name_zh: 甲, name_en: A, aliases: [], layer: zones, kind: k, note: 2019,\n"
+            "     geometry: {union: [nansha]}}\n",
+            r"mine\.yaml:2: entry 'a': field 'note' must be a string, not 2019",
+        ),
+    ],
+    ids=["duplicate-key", "alias", "deep", "note-not-text"],
+)
+def test_yaml_a_gazetteer_never_needs_is_refused_with_file_and_line(tmp_path, text, message):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(text, encoding="utf-8")
+    with pytest.raises(GazetteerError, match=message):
         load_gazetteer(mine)

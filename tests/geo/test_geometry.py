@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import shapely
 
+from baymap.geo import Gazetteer, GazetteerEntry, GazetteerError
 from baymap.geo.boundaries import load_boundaries
-from baymap.geo.geometry import area_km2, geometry_from_entry
+from baymap.geo.geometry import area_km2, geometries_from_gazetteer, geometry_from_entry
 
 
 def geometry(gazetteer, entry_id):
@@ -84,3 +85,70 @@ def test_border_zone_follows_the_guangzhou_foshan_border(gazetteer):
     guangzhou, foshan = load_boundaries()["440100"].geometry, load_boundaries()["440600"].geometry
     assert zone.intersects(guangzhou) and zone.intersects(foshan)
     assert area_km2(zone) < 0.1 * area_km2(shapely.union_all([guangzhou, foshan]))
+
+
+def made_entry(entry_id: str, geometry: dict, within: str | None = None) -> GazetteerEntry:
+    return GazetteerEntry(
+        id=entry_id,
+        name_zh=entry_id,
+        name_en=entry_id,
+        aliases=(),
+        layer="zones",
+        kind="zone",
+        geometry=geometry,
+        within=within,
+        source="test",
+        precision="test",
+        note="",
+        origin=f"mine.yaml:{len(entry_id)}",
+    )
+
+
+def with_entries(gazetteer: Gazetteer, *entries: GazetteerEntry) -> Gazetteer:
+    return Gazetteer(entries={**gazetteer.entries, **{e.id: e for e in entries}}, ignore=())
+
+
+def test_a_disc_clipped_to_nothing_is_an_error_not_an_empty_shape(gazetteer):
+    """A disc in 海珠 said to lie in 南沙: the page would fail as invalid GeoJSON while the build said it succeeded."""
+    lost = made_entry("lost", {"disc": {"center": [113.3, 23.1], "area_km2": 1}}, within="440115")
+    with pytest.raises(
+        GazetteerError,
+        match=r"^mine\.yaml:4: entry 'lost': its geometry is empty: the disc around its centre does not reach its "
+        r"'within' district 440115 \(南沙区\)$",
+    ):
+        geometry_from_entry(lost, with_entries(gazetteer, lost))
+
+
+def test_a_border_zone_of_areas_that_do_not_touch_is_an_error(gazetteer):
+    apart = made_entry("apart", {"border_zone": {"between": ["nansha", "futian"], "width_km": 2}})
+    with pytest.raises(GazetteerError, match=r"^mine\.yaml:5: entry 'apart': its geometry is empty: 'nansha' and"):
+        geometry_from_entry(apart, with_entries(gazetteer, apart))
+
+
+def test_a_border_zone_with_a_point_is_an_error_not_a_geos_exception(gazetteer):
+    """A point has no border; before, GEOS failed on the empty border with 'Unable to determine … dimension'."""
+    spot = made_entry("spot", {"point": [113.27, 23.13]}, within="440104")
+    zone = made_entry("zone", {"border_zone": {"between": ["spot", "foshan"], "width_km": 6}})
+    with pytest.raises(
+        GazetteerError, match=r"entry 'zone': its geometry is empty: 'spot' has no area, so it shares no border"
+    ):
+        geometry_from_entry(zone, with_entries(gazetteer, spot, zone))
+
+
+def test_a_long_chain_of_unions_builds_without_recursion(gazetteer):
+    """Each union made of the next: members are built first, in one pass, not by recursion 3,000 calls deep."""
+    chain = [made_entry(f"c{i}", {"union": [f"c{i + 1}"]}) for i in range(3000)]
+    chain.append(made_entry("c3000", {"union": ["nansha"]}))
+    built = geometries_from_gazetteer(with_entries(gazetteer, *chain), ["c0"])
+    assert area_km2(built["c0"]) == pytest.approx(area_km2(load_boundaries()["440115"].geometry))
+
+
+def test_a_union_of_unions_is_one_flat_collection(gazetteer):
+    """Nested collections as deep as the chain would overflow whatever walks them (GEOS, the exports, the page)."""
+    chain = [made_entry(f"c{i}", {"union": [f"p{i}", f"c{i + 1}"]}) for i in range(50)]
+    chain.append(made_entry("c50", {"union": ["nansha", "panyu"]}))
+    points = [made_entry(f"p{i}", {"point": [113.5 + i / 1000, 22.8]}, within="440115") for i in range(50)]
+    union = geometry_from_entry(chain[0], with_entries(gazetteer, *chain, *points))
+    parts = list(union.geoms)
+    assert [p.geom_type for p in parts].count("Point") == 50
+    assert [p.geom_type for p in parts if p.geom_type != "Point"] == ["Polygon"]  # 南沙 and 番禺 dissolved

@@ -58,10 +58,25 @@ def test_every_rule_names_known_aliases_and_a_reason():
         ("  - {aliases: [x], reason: r, only_near: y}\n", "'only_near' must be a list"),
         ("  - {aliases: [x], reason: r, only_near: [y], window: 0}\n", "'window' must be a positive"),
         ("  - {aliases: [x], reason: r, near: [y]}\n", "unknown field 'near'"),
+        ("  - {aliases: [x], reason: r, only_near: [y], window: true}\n", "'window' must be a positive"),
+        ("  - {aliases: [x], reason: r, only_near: [' ']}\n", "'only_near' must be a list of words"),
+        ("  - {aliases: [x], reason: r, unless_followed_by: [1]}\n", "'unless_followed_by' must be a list of words"),
+        ("  - {aliases: [x], reason: [r], only_near: [y]}\n", "'reason' must say why"),
     ],
 )
 def test_malformed_rules_name_file_and_line(tmp_path, rule, message):
     mine = tmp_path / "mine.yaml"
     mine.write_text("entries: []\nrules:\n" + rule, encoding="utf-8")
     with pytest.raises(GazetteerError, match=f"mine.yaml:3: rule: {message}"):
+        load_gazetteer(mine)
+
+
+def test_a_rule_with_a_key_twice_is_refused_at_the_second(tmp_path):
+    """YAML would keep only the second `only_near`, silently dropping the first condition."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "entries: []\nrules:\n  - aliases: [x]\n    reason: r\n    only_near: [y]\n    only_near: [z]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GazetteerError, match=r"mine\.yaml:6: duplicate key 'only_near' \(first at line 5\)"):
         load_gazetteer(mine)
