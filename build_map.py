@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,10 +11,11 @@ from pathlib import Path
 from baymap.geo import BaymapError, features_from_mentions, load_gazetteer
 from baymap.geo.checks import problems_in_gazetteer
 from baymap.geo.corpus import Source, extractions_from_sources
+from baymap.geo.report import read_capped
 from baymap.geo.shipped import data_file
 from baymap.layers import load_styles, map_from_features, write_outputs
 from baymap.layers.exports import Content, embed_snippet, write_geojson, write_mentions_csv, write_unresolved_csv
-from baymap.layers.popups import report_label
+from baymap.layers.popups import report_labels
 from baymap.layers.stills import png_from_page
 from baymap.layers.styles import check_layers
 
@@ -30,7 +32,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "reports",
         nargs="*",
         metavar="REPORT",
-        help="report files (UTF-8 or GB18030/GBK plain text); '-' reads standard input",
+        help="report files: plain text or Markdown (UTF-8 with or without BOM, UTF-16, GB18030/GBK or Big5), "
+        "HTML (.html, .htm, .xhtml: its visible text), Word (.docx) or PDF with a text layer (.pdf); "
+        "'-' reads standard input as plain text",
     )
     parser.add_argument(
         "-o",
@@ -52,8 +56,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--offline",
         action="store_true",
-        help="one self-contained map.html that works with no network: Leaflet inlined from the local cache "
-        "(python -m layers.assets fetch) and a vector basemap of the shipped outlines instead of map tiles",
+        help="no map tiles at all: the shipped outlines are the basemap (every map.html is self-contained: "
+        "Leaflet is inlined, and when tiles cannot load the outlines beneath them still show)",
     )
     parser.add_argument(
         "--tiles",
@@ -83,10 +87,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def sources_from_names(names: list[str]) -> list[Source]:
-    """The reports to read: the bundled sample when none are named; '-' is standard input."""
+    """The reports to read, each once: the bundled sample when none are named; '-' is standard input."""
     if not names:
         return [Source(SAMPLE, data_file(SAMPLE).read_bytes())]
-    return [Source("<stdin>", sys.stdin.buffer.read()) if name == "-" else Source(name) for name in names]
+    unique = {("-" if name == "-" else os.path.realpath(name)): name for name in reversed(names)}
+    firsts = sorted(unique.values(), key=names.index)
+    return [Source("<stdin>", read_capped(sys.stdin.buffer, "<stdin>")) if n == "-" else Source(n) for n in firsts]
 
 
 def progress_bar(total: int, quiet: bool):
@@ -119,17 +125,19 @@ def build(args: argparse.Namespace) -> str:
     unknown = len({u.text for u in unresolved})
     features = features_from_mentions(mentions, gazetteer)
     title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} 份报告 · {len(reports)} reports")
+    labels = report_labels([r.name for r in reports])
 
     def page(offline: bool) -> str:
         return map_from_features(
             features,
             styles,
             title,
-            " · ".join(report_label(r.name) for r in reports),
+            " · ".join(labels.values()),
             sections=[(r.name, s.label) for r in reports for s in r.sections],
             offline=offline,
             tiles=args.tiles,
             place_names=place_names_en(gazetteer),
+            labels=labels,
         )
 
     offline = args.offline or args.embed
@@ -172,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     except BaymapError as err:
         print(f"build-map: error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("build-map: interrupted; nothing was half-written", file=sys.stderr)
+        return 130
     if not args.quiet:
         print(summary)
     return 0

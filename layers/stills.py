@@ -34,7 +34,13 @@ class StillError(BaymapError):
 
 
 def chromium_path() -> str:
-    found = os.environ.get("BAYMAP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    """$BAYMAP_CHROMIUM if set (it must be a program), else chromium on the PATH."""
+    chosen = os.environ.get("BAYMAP_CHROMIUM")
+    if chosen:
+        if not (os.path.isfile(chosen) and os.access(chosen, os.X_OK)):
+            raise StillError(f"BAYMAP_CHROMIUM={chosen}: no such program; point it at Chromium or unset it")
+        return chosen
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
         raise StillError("--png needs Chromium: install it (Debian: apt-get install chromium fonts-noto-cjk)")
     return found
@@ -43,14 +49,20 @@ def chromium_path() -> str:
 def png_from_page(html: str) -> bytes:
     """Load the (offline) page with the network cut, wait for the features, and photograph it."""
     try:
+        from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise StillError("--png needs Playwright: pip install 'baymap[stills]'") from None
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "map.html"
         page_path.write_text(html, encoding="utf-8")
+        chromium = chromium_path()
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+            try:
+                browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+            except PlaywrightError as err:
+                first_line = str(err).strip().splitlines()[0] if str(err).strip() else "it did not start"
+                raise StillError(f"--png: cannot start Chromium ({chromium}): {first_line}") from None
             try:
                 context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
                 context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import shutil
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from baymap import build_map
+from tests.conftest import build
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,9 +36,14 @@ def test_help_explains_every_option():
 def test_no_arguments_maps_the_bundled_sample(tmp_path):
     result = run(cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode()
-    assert "mapped 100 places, corridors and zones" in result.stdout.decode()
-    assert "0 unresolved" in result.stdout.decode()
+    out = tmp_path / "baymap-map"
+    features = json.loads((out / "features.geojson").read_text(encoding="utf-8"))["features"]
+    with (out / "mentions.csv").open(encoding="utf-8", newline="") as f:
+        mentions = list(csv.DictReader(f))
+    printed = f"mapped {len(features)} places, corridors and zones ({len(mentions)} mentions) from 1 report;"
+    assert result.stdout.decode().startswith(printed)  # the summary counts what was written
     assert sorted(p.name for p in (tmp_path / "baymap-map").iterdir()) == [
+        ".baymap-outputs",
         "features.geojson",
         "map.html",
         "mentions.csv",
@@ -99,6 +107,7 @@ def test_installed_command_runs_from_any_folder(tmp_path):
     assert (tmp_path / "here" / "map.html").stat().st_size > 100_000
 
 
+@pytest.mark.network  # pip fetches setuptools from the package index to build the wheel
 def test_the_wheel_installs_one_name_with_its_data_and_no_generators(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
@@ -157,3 +166,68 @@ def test_an_entry_in_a_layer_without_a_style_is_an_error(tmp_path):
         result = run(*command, "--gazetteer", str(mine))
         assert result.returncode == 1
         assert f"{mine}:2: entry 'x': layer 'parks' has no style" in result.stderr.decode()
+
+
+def test_help_names_every_input_format():
+    text = " ".join(run("--help").stdout.decode().split())
+    for fmt in ("plain text", "Markdown", "UTF-8", "UTF-16", "GB18030", "Big5", "HTML", ".docx", ".pdf", "'-'"):
+        assert fmt in text, fmt
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(tmp_path):
+    out = build(tmp_path, '=HYPERLINK("http://x")南沙开发。\n+1南沙，-2南沙，@SUM(1)前海。')
+    with (out / "mentions.csv").open(encoding="utf-8", newline="") as f:
+        quotes = [row["quote"] for row in csv.DictReader(f)]
+    assert quotes and all(not q.startswith(("=", "+", "-", "@")) for q in quotes)
+    assert '\'=HYPERLINK("http://x")南沙开发。' in quotes
+
+
+def test_the_same_report_named_twice_is_read_once(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("南沙开发。", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(report)
+    result = run(str(report), str(report), str(tmp_path / "link.txt"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr.decode()
+    assert "(1 mentions) from 1 report;" in result.stdout.decode()
+
+
+def test_reports_with_the_same_file_name_get_distinct_labels(tmp_path):
+    for folder, text in (("a", "南沙开发。"), ("b", "前海合作。")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    reports = [str(tmp_path / folder / "report.txt") for folder in ("a", "b")]
+    assert build_map.main([*reports, "-q", "-o", str(out)]) == 0
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert '"a/report.txt","b/report.txt"' in html  # the report toggles' labels
+
+
+def test_a_bad_chromium_for_stills_is_a_one_line_error(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("南沙开发。", encoding="utf-8")
+    for chromium in (str(tmp_path / "missing"), "/bin/true"):
+        result = subprocess.run(
+            [sys.executable, "-m", "baymap.build_map", str(report), "--png", "-o", str(tmp_path / "out")],
+            capture_output=True,
+            timeout=300,
+            env={**os.environ, "BAYMAP_CHROMIUM": chromium},
+        )
+        assert result.returncode == 1
+        lines = result.stderr.decode().strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("build-map: error:")
+        assert "Chromium" in lines[0] or "BAYMAP_CHROMIUM" in lines[0]
+        assert not (tmp_path / "out").exists()
+
+
+def test_standard_input_is_capped_as_it_is_read(tmp_path):
+    script = (
+        "import sys\n"
+        "from baymap.geo import report\n"
+        "report.MAX_REPORT_BYTES = 1000\n"
+        "from baymap import build_map\n"
+        f"sys.exit(build_map.main(['-', '-o', {str(tmp_path / 'out')!r}]))\n"
+    )
+    with open("/dev/zero", "rb") as endless:
+        result = subprocess.run([sys.executable, "-c", script], stdin=endless, capture_output=True, timeout=120)
+    assert result.returncode == 1
+    assert "<stdin>" in result.stderr.decode() and len(result.stderr.decode().strip().splitlines()) == 1

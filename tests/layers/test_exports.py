@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
+import errno
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 import shapely
@@ -11,7 +16,8 @@ from shapely.geometry import shape
 
 from baymap import build_map
 from baymap.geo._errors import OutputError
-from baymap.layers.exports import write_outputs
+from baymap.layers import exports
+from baymap.layers.exports import STAGING_MARK, write_outputs
 from tests.conftest import build
 
 OUTPUTS = ("map.html", "features.geojson", "mentions.csv", "unresolved.csv")
@@ -80,20 +86,117 @@ def test_unwritable_output_folder_is_an_error_and_writes_nothing(tmp_path):
         write_outputs(blocker / "out", {"map.html": "x"})
 
 
-def test_a_failed_write_leaves_earlier_outputs_whole(tmp_path):
-    out = tmp_path / "out"
-    write_outputs(out, {"features.geojson": "old", "mentions.csv": "old"})
-    (out / "map.html").mkdir()  # a folder where the map should go: the move fails
-    with pytest.raises(OutputError):
-        write_outputs(out, {"map.html": "new", "features.geojson": "new", "mentions.csv": "new"})
-    assert (out / "features.geojson").read_text() == "old"
-    assert sorted(p.name for p in out.iterdir()) == ["features.geojson", "map.html", "mentions.csv"]
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder (staging folders beside it included), by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_geojson_keeps_offsets_into_gbk_reports(tmp_path):
-    text = "一、交通\n南沙大桥建成通车，广清城际将于年底建成。\n"
-    out = build(tmp_path, text.encode("gbk"))
-    features = json.loads((out / "features.geojson").read_text(encoding="utf-8"))["features"]
-    mentions = [m for f in features for m in f["properties"]["mentions"]]
-    assert sorted((m["text"], m["start"]) for m in mentions) == [("南沙大桥", 5), ("广清城际", 14)]
-    assert all(text[m["start"] : m["end"]] == m["text"] for m in mentions)
+def staging_left(out: Path) -> list[str]:
+    return [p.name for p in (*out.parent.iterdir(), *out.iterdir()) if STAGING_MARK in p.name]
+
+
+@pytest.fixture
+def old_map(tmp_path) -> Path:
+    """A folder holding a finished map, and a file and a folder of the user's own."""
+    out = build(tmp_path, "南沙开发。")
+    (out / "notes.txt").write_text("my notes", encoding="utf-8")
+    (out / "slides").mkdir()
+    (out / "slides" / "talk.md").write_text("# talk", encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("blocked", OUTPUTS)
+def test_an_output_in_the_way_changes_nothing(old_map, blocked, tmp_path):
+    (old_map / blocked).unlink()
+    (old_map / blocked).mkdir()  # something that is not a file where an output should go
+    before = snapshot(old_map)
+    report = tmp_path / "new.txt"
+    report.write_text("前海合作，横琴开发。", encoding="utf-8")
+    assert build_map.main([str(report), "-o", str(old_map), "-q"]) == 1
+    assert snapshot(old_map) == before
+    assert staging_left(old_map) == []
+
+
+@pytest.mark.parametrize("failing", OUTPUTS)
+def test_a_write_that_fails_midway_changes_nothing(old_map, failing, tmp_path, monkeypatch):
+    before = snapshot(old_map)
+    original = exports._write_file
+
+    def disk_full(path, content):
+        if path.name == failing:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        original(path, content)
+
+    monkeypatch.setattr(exports, "_write_file", disk_full)
+    report = tmp_path / "new.txt"
+    report.write_text("前海合作，横琴开发。", encoding="utf-8")
+    assert build_map.main([str(report), "-o", str(old_map), "-q"]) == 1
+    assert snapshot(old_map) == before
+    assert staging_left(old_map) == []
+
+
+def test_a_new_build_replaces_its_own_files_and_keeps_the_users(old_map, tmp_path):
+    assert build_map.main([str(tmp_path / "report.txt"), "--embed", "-o", str(old_map), "-q"]) == 0
+    assert (old_map / "embed.html").is_file()
+    report = tmp_path / "new.txt"
+    report.write_text("前海合作。", encoding="utf-8")
+    assert build_map.main([str(report), "-o", str(old_map), "-q"]) == 0
+    assert "前海" in (old_map / "map.html").read_text(encoding="utf-8")
+    assert not (old_map / "embed.html").exists()  # baymap wrote it before; this build did not
+    assert (old_map / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    assert (old_map / "slides" / "talk.md").read_text(encoding="utf-8") == "# talk"
+    assert staging_left(old_map) == []
+
+
+def slow_build(report: Path, out: Path) -> subprocess.Popen:
+    """build-map in its own process, pausing for a minute after it has written its first output."""
+    script = (
+        "import sys, time\n"
+        "from baymap.layers import exports\n"
+        "from baymap import build_map\n"
+        "write = exports._write_file\n"
+        "def slow(path, content):\n"
+        "    write(path, content)\n"
+        "    time.sleep(60)\n"
+        "exports._write_file = slow\n"
+        f"sys.exit(build_map.main([{str(report)!r}, '-o', {str(out)!r}, '-q']))\n"
+    )
+    return subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for_staging(out: Path, process: subprocess.Popen) -> None:
+    for _ in range(600):
+        if any(p.is_dir() and any(p.iterdir()) for p in out.parent.iterdir() if STAGING_MARK in p.name):
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.1)
+    raise AssertionError("the build never started writing")
+
+
+def test_a_build_killed_mid_write_leaves_the_old_map_and_the_next_run_cleans_up(old_map, tmp_path):
+    before = snapshot(old_map)
+    report = tmp_path / "new.txt"
+    report.write_text("前海合作，横琴开发。", encoding="utf-8")
+    process = slow_build(report, old_map)
+    wait_for_staging(old_map, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert snapshot(old_map) == before
+    assert staging_left(old_map) != []  # what the killed build left behind
+    assert build_map.main([str(report), "-o", str(old_map), "-q"]) == 0
+    assert staging_left(old_map) == []
+    assert "横琴" in (old_map / "map.html").read_text(encoding="utf-8")
+
+
+def test_ctrl_c_ends_with_one_line_and_exit_130(old_map, tmp_path):
+    before = snapshot(old_map)
+    report = tmp_path / "new.txt"
+    report.write_text("前海合作，横琴开发。", encoding="utf-8")
+    process = slow_build(report, old_map)
+    wait_for_staging(old_map, process)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.decode().splitlines() == ["build-map: interrupted; nothing was half-written"]
+    assert snapshot(old_map) == before
+    assert staging_left(old_map) == []
