@@ -1,130 +1,81 @@
-"""Offline web assets: Leaflet from its published npm package, fetched once into a local cache.
+"""Web libraries inlined into every page: Leaflet and its plugins from their PyPI (XStatic) packages.
 
-python -m layers.assets fetch            # npm pack + verify + unpack into the cache
-python -m layers.assets add FILE.tgz     # the same from a tarball carried in by hand
-python -m layers.assets where            # print the cache folder
+They are ordinary dependencies, so a page works offline straight after `pip install`; each file is
+checked against the hash its wheel recorded before it goes into a page.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
-import io
-import os
-import subprocess
-import sys
-import tarfile
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cache
+from importlib import metadata
 
 from baymap.geo._errors import BaymapError
 
 
 class AssetError(BaymapError):
-    """An offline asset is missing or does not match its published checksum."""
+    """A web library is missing, or its file does not match the hash its package recorded."""
 
 
 @dataclass(frozen=True)
-class NpmPackage:
-    name: str
+class StaticPackage:
+    """A JavaScript library packaged for Python (XStatic): its files live in `module`/data/."""
+
+    distribution: str
+    module: str
+    library: str
     version: str
-    integrity: str
-    """The registry's sha512 of the tarball, so a carried-in file is the published one."""
-    files: tuple[str, ...]
 
-    @property
-    def spec(self) -> str:
-        return f"{self.name}@{self.version}"
-
-    @property
-    def tarball_name(self) -> str:
-        return f"{self.name}-{self.version}.tgz"
+    def path_of(self, file: str) -> str:
+        return f"{self.module.replace('.', '/')}/data/{file}"
 
 
-LEAFLET = NpmPackage(
-    "leaflet",
-    "1.9.4",
-    "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
-    ("dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png", "dist/images/layers-2x.png"),
+LEAFLET = StaticPackage("XStatic-Leaflet", "xstatic.pkg.leaflet", "Leaflet", "1.9.3")
+MARKERCLUSTER = StaticPackage(
+    "XStatic-Leaflet-MarkerCluster", "xstatic.pkg.leaflet_markercluster", "Leaflet.markercluster", "1.4.1"
 )
-PACKAGES = (LEAFLET,)
 
 
-def cache_dir() -> Path:
-    """$BAYMAP_ASSETS, else $XDG_CACHE_HOME/baymap/assets, else ~/.cache/baymap/assets."""
-    if os.environ.get("BAYMAP_ASSETS"):
-        return Path(os.environ["BAYMAP_ASSETS"])
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "baymap" / "assets"
-
-
-def asset_bytes(package: NpmPackage, file: str) -> bytes:
-    path = cache_dir() / package.spec / file
-    if not path.is_file():
-        raise AssetError(
-            f"{package.spec} is not in the offline cache ({cache_dir()}): run 'python -m layers.assets fetch' "
-            f"once with access to the npm registry, or 'python -m layers.assets add {package.tarball_name}'"
-        )
-    return path.read_bytes()
-
-
-def assets_ready() -> bool:
-    return all((cache_dir() / p.spec / f).is_file() for p in PACKAGES for f in p.files)
-
-
-def fetch_assets() -> None:
-    """npm pack every package into a temporary folder, then add it to the cache."""
-    for package in PACKAGES:
-        with tempfile.TemporaryDirectory() as tmp:
-            try:
-                subprocess.run(["npm", "pack", package.spec, "--silent"], cwd=tmp, check=True, capture_output=True)
-            except (OSError, subprocess.CalledProcessError) as err:
-                raise AssetError(f"cannot fetch {package.spec} with npm: {err}") from None
-            add_tarball(Path(tmp) / package.tarball_name)
-
-
-def add_tarball(tarball: Path) -> NpmPackage:
-    """Verify a package tarball against its published checksum and unpack the files the map needs."""
-    data = tarball.read_bytes()
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
-    package = next((p for p in PACKAGES if p.integrity == digest), None)
-    if package is None:
-        raise AssetError(f"{tarball}: not a package baymap uses (checksum {digest[:24]}…)")
-    target = cache_dir() / package.spec
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        for file in package.files:
-            member = archive.extractfile(f"package/{file}")
-            if member is None:
-                raise AssetError(f"{tarball}: lacks {file}")
-            path = target / file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            staged = path.with_suffix(path.suffix + ".part")
-            staged.write_bytes(member.read())
-            staged.replace(path)
-    return package
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m layers.assets", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("fetch", help="fetch the packages with npm")
-    add = sub.add_parser("add", help="add a package tarball carried in by hand")
-    add.add_argument("tarball", type=Path)
-    sub.add_parser("where", help="print the cache folder")
-    args = parser.parse_args(argv)
+@cache
+def asset_bytes(package: StaticPackage, file: str) -> bytes:
+    """A file of the installed package, after checking it against the sha256 in the wheel's RECORD."""
     try:
-        if args.command == "fetch":
-            fetch_assets()
-        elif args.command == "add":
-            add_tarball(args.tarball)
-    except (AssetError, OSError) as err:
-        print(f"layers.assets: error: {err}", file=sys.stderr)
-        return 1
-    print(cache_dir())
-    return 0
+        distribution = metadata.distribution(package.distribution)
+    except metadata.PackageNotFoundError:
+        raise AssetError(
+            f"{package.library} is not installed: pip install {package.distribution.lower()} (a baymap dependency)"
+        ) from None
+    wanted = package.path_of(file)
+    recorded = next((f for f in distribution.files or () if str(f) == wanted), None)
+    if recorded is None or recorded.hash is None or recorded.hash.mode != "sha256":
+        raise AssetError(f"{package.distribution} {distribution.version} records no sha256 for {wanted}")
+    try:
+        data = recorded.locate().read_bytes()
+    except OSError as err:
+        raise AssetError(f"{package.distribution}: cannot read {wanted}: {err.strerror or err}") from None
+    if _wheel_hash(data) != recorded.hash.value:
+        raise AssetError(
+            f"{package.distribution}: {wanted} does not match the hash its package recorded; "
+            f"reinstall it: pip install --force-reinstall {package.distribution.lower()}"
+        )
+    return data
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def asset_text(package: StaticPackage, file: str) -> str:
+    return asset_bytes(package, file).decode("utf-8")
+
+
+def _wheel_hash(data: bytes) -> str:
+    """The RECORD file's form: urlsafe base64 of the sha256 digest, without padding."""
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+
+
+def leaflet_css() -> str:
+    """Leaflet's stylesheet with its control images inlined as data: URLs."""
+    css = asset_text(LEAFLET, "leaflet.css")
+    for image in ("layers.png", "layers-2x.png"):
+        data = base64.b64encode(asset_bytes(LEAFLET, f"images/{image}")).decode("ascii")
+        css = css.replace(f"url(images/{image})", f"url(data:image/png;base64,{data})")
+    return css

@@ -10,7 +10,7 @@ from shapely.geometry import mapping
 
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.lnglat import LngLat, leaflet_latlng
-from baymap.layers.popups import escape_text
+from baymap.layers.escape import escape_text
 
 #: Cities whose districts the basemap outlines: the Greater Bay Area's nine mainland cities, Hong Kong and Macao.
 GBA_CITY_PREFIXES = ("4401", "4403", "4404", "4406", "4407", "4412", "4413", "4419", "4420", "81", "82")
@@ -20,14 +20,21 @@ DISTRICT_LINES = {"color": "#c8c2b4", "weight": 0.6, "fill": False}
 NEAR_TOLERANCE_DEG = 0.002
 FAR_TOLERANCE_DEG = 0.01
 MINIMAP_TOLERANCE_DEG = 0.02
+#: Leaflet's tiles are drawn at z-index 200; the outlines go just beneath them.
+BASEMAP_PANE = "bm-basemap"
 
 
 def _in_gba(adcode: str) -> bool:
     return adcode.startswith(GBA_CITY_PREFIXES)
 
 
-def basemap_layer(simplify, place_names: Mapping[str, str]) -> folium.FeatureGroup:
-    """`simplify(geometry, tolerance)` lightens outlines for the page; place_names maps adcode to English."""
+def add_basemap(fmap: folium.Map, simplify, place_names: Mapping[str, str], project=lambda g: g) -> None:
+    """Draw the outlines in a pane under the tile pane, so loaded tiles cover them and missing tiles reveal them.
+
+    `simplify(geometry, tolerance)` lightens outlines for the page; place_names maps adcode to English;
+    `project` moves geometry onto the tiles' datum (GCJ-02 for Amap).
+    """
+    folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
     boundaries = list(load_boundaries().values())
     near = [b.geometry for b in boundaries if b.level == "city" and _in_gba(b.adcode)]
     far = [b.geometry for b in boundaries if b.level == "neighbour" or (b.level == "city" and not _in_gba(b.adcode))]
@@ -39,12 +46,13 @@ def basemap_layer(simplify, place_names: Mapping[str, str]) -> folium.FeatureGro
         (shapely.line_merge(shapely.union_all(lines)), DISTRICT_LINES, NEAR_TOLERANCE_DEG),
     ):
         folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": mapping(simplify(geometry, tolerance))},
+            {"type": "Feature", "properties": {}, "geometry": mapping(simplify(project(geometry), tolerance))},
             style_function=lambda _f, s=style: s,
             interactive=False,
+            pane=BASEMAP_PANE,
         ).add_to(group)
     for city in sorted((b for b in boundaries if b.level == "city"), key=lambda b: b.adcode):
-        spot = city.geometry.representative_point()
+        spot = project(city.geometry.representative_point())
         zh = escape_text(city.name_zh.removesuffix("特别行政区").removesuffix("市"))
         en = escape_text(place_names.get(city.adcode, zh))
         folium.Marker(
@@ -55,8 +63,9 @@ def basemap_layer(simplify, place_names: Mapping[str, str]) -> folium.FeatureGro
                 icon_anchor=(45, 8),
             ),
             interactive=False,
+            pane=BASEMAP_PANE,
         ).add_to(group)
-    return group
+    group.add_to(fmap)
 
 
 def minimap_land() -> dict:

@@ -10,6 +10,13 @@
     return b;
   }
 
+  /* Names are data: a tooltip built from them gets a text node, never HTML. */
+  function textElement(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function boundsOf(features) {
     var b = L.latLngBounds([]);
     features.forEach(function (f) { b.extend(L.latLngBounds(f.bounds)); });
@@ -66,7 +73,7 @@
         var circle = L.circleMarker(bounds.getCenter(), {
           radius: 11 + Math.min(10, g.members.length), color: "#444", weight: 1.5, fillColor: "#fff", fillOpacity: 0.9,
           className: "bm-cluster"
-        }).bindTooltip(g.members.length + " 处 places: " + names.slice(0, 8).join("、") + (names.length > 8 ? "…" : ""));
+        }).bindTooltip(textElement(g.members.length + " 处 places: " + names.slice(0, 8).join("、") + (names.length > 8 ? "…" : "")));
         circle.on("click", function () {
           map.fitBounds(bounds.pad(0.6), { maxZoom: Math.max(map.getZoom() + 2, CLUSTER_UNTIL_ZOOM) });
         });
@@ -78,6 +85,17 @@
       });
     }
     map.on("zoomend overlayadd overlayremove", recluster);
+
+    /* Tiles that cannot load (no network): say so once; the outlines drawn beneath them still show the map. */
+    var tileNote = null;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) return;
+      layer.on("tileerror", function () {
+        if (tileNote) return;
+        tileNote = L.DomUtil.create("div", "bm-tile-note", map.getContainer());
+        tileNote.textContent = "底图瓦片无法加载，仅显示行政区轮廓 · Map tiles could not load (no network?): showing outlines only";
+      });
+    });
 
     /* The story: the report's sections as steps. */
     var Story = L.Control.extend({

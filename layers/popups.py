@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from baymap.geo.features import ResolvedFeature
 from baymap.geo.matching import Mention
+from baymap.layers.escape import escape_text
 from baymap.layers.styles import LayerStyle
-
-#: Beyond HTML: what a JS template literal reads (` $ \\) and what folium's Jinja templates read ({ }).
-_ALSO_ESCAPED = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
-
-
-def escape_text(text: str) -> str:
-    """Report text is data, never markup or code, wherever folium puts it."""
-    return html.escape(text, quote=True).translate(_ALSO_ESCAPED)
-
 
 #: Quotes a popup shows; beyond them it says how many more mentions.csv lists (a corpus can mention
 #: one place tens of thousands of times).
@@ -29,12 +21,27 @@ def report_label(name: str) -> str:
     return PurePath(name).name or name
 
 
+def report_labels(names: Sequence[str]) -> dict[str, str]:
+    """Each report's label: its file name, with as many of its folders as it takes to tell reports apart."""
+    parts = {name: PurePath(name).parts or (name,) for name in names}
+    depth = dict.fromkeys(names, 1)
+    while True:
+        labels = {name: "/".join(parts[name][-depth[name] :]) for name in names}
+        shared = Counter(labels.values())
+        clashing = [n for n in names if shared[labels[n]] > 1 and depth[n] < len(parts[n])]
+        if not clashing:
+            return labels
+        for name in clashing:
+            depth[name] += 1
+
+
 def tooltip_html(feature: ResolvedFeature) -> str:
     entry = feature.entry
     return f"{escape_text(entry.name_zh)} · {escape_text(entry.name_en)}"
 
 
-def popup_html(feature: ResolvedFeature, style: LayerStyle) -> str:
+def popup_html(feature: ResolvedFeature, style: LayerStyle, labels: Mapping[str, str] | None = None) -> str:
+    """`labels` names each report as the map shows it (report_labels); by default its file name."""
     entry = feature.entry
     count = len(feature.mentions)
     times = "once" if count == 1 else f"{count} times"
@@ -50,10 +57,11 @@ def popup_html(feature: ResolvedFeature, style: LayerStyle) -> str:
     if entry.note:
         parts.append(f'<div class="bm-prov">{escape_text(entry.note)}</div>')
     reports = Counter(m.report for m in feature.mentions)
+    label = labels.__getitem__ if labels else report_label
     shown = feature.mentions[:MAX_QUOTES]
     for report in dict.fromkeys(m.report for m in shown):
         if len(reports) > 1:
-            parts.append(f'<div class="bm-report">{escape_text(report_label(report))} · {reports[report]}</div>')
+            parts.append(f'<div class="bm-report">{escape_text(label(report))} · {reports[report]}</div>')
         quotes = "".join(quote_html(m) for m in shown if m.report == report)
         parts.append(f'<ol class="bm-quotes">{quotes}</ol>')
     if count > len(shown):

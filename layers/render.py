@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import itertools
-import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,12 +17,12 @@ from shapely.geometry import mapping
 from baymap.geo.crs import gcj02_geometry
 from baymap.geo.features import ResolvedFeature
 from baymap.geo.lnglat import LngLat, leaflet_latlng
-from baymap.layers.assets import LEAFLET, asset_bytes
-from baymap.layers.basemap import basemap_layer, minimap_land
-from baymap.layers.popups import escape_text, popup_html, report_label, tooltip_html
+from baymap.layers.assets import LEAFLET, asset_text, leaflet_css
+from baymap.layers.basemap import add_basemap, minimap_land
+from baymap.layers.escape import escape_text, json_for_script
+from baymap.layers.popups import popup_html, report_label, tooltip_html
 from baymap.layers.styles import LayerStyle
 
-LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/{LEAFLET.spec}/dist/"
 #: folium's popups call jQuery's $(html)[0]; this is all of jQuery the page uses.
 DOLLAR_SHIM = (
     "window.$ = window.$ || function (html) { var t = document.createElement('template');"
@@ -67,11 +65,13 @@ def map_from_features(
     offline: bool = False,
     tiles: str = "osm",
     place_names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """The complete map page as HTML, byte-identical for the same input.
 
-    `sections` are the (report, section label) steps of the story control. Offline, every
-    script and style is inlined and a vector basemap of the shipped outlines replaces tiles.
+    `sections` are the (report, section label) steps of the story control; `labels` name the reports
+    (report_labels). Every script and style is inlined, and a vector basemap of the shipped outlines
+    lies under the tiles; offline, there are no tiles at all.
     """
     tiles = "none" if offline else tiles
     if tiles == "amap":  # our data is WGS-84; a GCJ-02 basemap needs it moved onto its streets
@@ -85,10 +85,9 @@ def map_from_features(
             control_scale=True,
             **TILES[tiles],
         )
-        add_page_assets(fmap, offline)
-        if tiles == "none":
-            fmap.get_root().html.add_child(Element('<script>document.body.classList.add("bm-offline")</script>'))
-            basemap_layer(display_geometry, place_names or {}).add_to(fmap)
+        add_page_assets(fmap)
+        # The outlines lie under the tiles: they show wherever tiles are off or cannot load (no network).
+        add_basemap(fmap, display_geometry, place_names or {}, gcj02_geometry if tiles == "amap" else lambda g: g)
         groups, drawn = {}, {}
         for style in styles.values():
             members = sorted(
@@ -97,7 +96,7 @@ def map_from_features(
             if members:
                 groups[style.id] = folium.FeatureGroup(name=bilingual(style.label_zh, style.label_en), show=style.shown)
                 for feature in members:
-                    drawn[feature.id] = add_feature(groups[style.id], feature, style)
+                    drawn[feature.id] = add_feature(groups[style.id], feature, style, labels)
                 groups[style.id].add_to(fmap)
         folium.LayerControl(collapsed=False).add_to(fmap)
         fmap.add_child(
@@ -106,27 +105,16 @@ def map_from_features(
         fmap.add_child(html_box(legend_html([s for s in styles.values() if s.id in groups])))
         if bounds:
             fmap.fit_bounds(bounds)
-        fmap.add_child(controls(fmap, features, groups, drawn, sections))
+        fmap.add_child(controls(fmap, features, groups, drawn, sections, labels))
         return fmap.get_root().render()
 
 
-def add_page_assets(fmap: folium.Map, offline: bool) -> None:
-    """Leaflet alone (folium's jQuery, Bootstrap and Font Awesome go unused, inlined when offline), and our own."""
+def add_page_assets(fmap: folium.Map) -> None:
+    """Leaflet inlined from its package (folium's jQuery, Bootstrap and Font Awesome go unused), and our own."""
     fmap.default_js, fmap.default_css = [], []
     header = fmap.get_root().header
-    if offline:
-        css = asset_bytes(LEAFLET, "dist/leaflet.css").decode("utf-8")
-        for image in ("layers.png", "layers-2x.png"):
-            data = base64.b64encode(asset_bytes(LEAFLET, f"dist/images/{image}")).decode("ascii")
-            css = css.replace(f"url(images/{image})", f"url(data:image/png;base64,{data})")
-        header.add_child(raw_element(f"<style>{css}</style>"), name="leaflet_css")
-        header.add_child(
-            raw_element(f"<script>{asset_bytes(LEAFLET, 'dist/leaflet.js').decode('utf-8')}</script>"),
-            name="leaflet_js",
-        )
-    else:
-        header.add_child(Element(f'<link rel="stylesheet" href="{LEAFLET_CDN}leaflet.css"/>'), name="leaflet_css")
-        header.add_child(Element(f'<script src="{LEAFLET_CDN}leaflet.js"></script>'), name="leaflet_js")
+    header.add_child(raw_element(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
+    header.add_child(raw_element(f"<script>{asset_text(LEAFLET, 'leaflet.js')}</script>"), name="leaflet_js")
     own = resources.files("baymap.layers")
     header.add_child(
         raw_element(f"<style>{own.joinpath('page.css').read_text(encoding='utf-8')}</style>"), name="baymap_css"
@@ -142,10 +130,12 @@ def raw_element(markup: str) -> Element:
     return element
 
 
-def add_feature(group: folium.FeatureGroup, feature: ResolvedFeature, style: LayerStyle) -> list[str]:
+def add_feature(
+    group: folium.FeatureGroup, feature: ResolvedFeature, style: LayerStyle, labels: Mapping[str, str] | None = None
+) -> list[str]:
     """Draw one feature; returns the names of the Leaflet layers drawn, for the controls."""
     points, shapes = split_points(feature.geometry)
-    tooltip, popup = tooltip_html(feature), popup_html(feature, style)  # once, though every part gets its own
+    tooltip, popup = tooltip_html(feature), popup_html(feature, style, labels)  # once, though every part gets its own
     drawn = []
     if shapes is not None:
         lineal = shapes.geom_type in ("LineString", "MultiLineString")
@@ -250,10 +240,12 @@ def controls(
     groups: Mapping[str, folium.FeatureGroup],
     drawn: Mapping[str, list[str]],
     sections: Sequence[tuple[str, str]],
+    labels: Mapping[str, str] | None = None,
 ) -> MacroElement:
     """The story, search, full-screen, minimap and language controls, given the drawn layers."""
     index = {key: i for i, key in enumerate(sections)}
     reports = list(dict.fromkeys(report for report, _ in sections))
+    labels = labels or {report: report_label(report) for report in reports}
     data = [
         {
             "id": f.id,
@@ -269,13 +261,13 @@ def controls(
         for f in features
         if f.entry.layer in groups
     ]
-    labels = [label if len(reports) == 1 else f"{report_label(report)} · {label}" for report, label in sections]
+    steps = [label if len(reports) == 1 else f"{labels[report]} · {label}" for report, label in sections]
     layer_lists = ",".join("[" + ",".join(drawn[d["id"]]) + "]" for d in data)
     group_refs = ",".join(f"{json_for_script(k)}:{g.get_name()}" for k, g in groups.items())
     config = (
         f"{{map:{fmap.get_name()},groups:{{{group_refs}}},features:{json_for_script(data)},"
-        f"layers:[{layer_lists}],sections:{json_for_script(labels)},"
-        f"reports:{json_for_script([report_label(r) for r in reports])},"
+        f"layers:[{layer_lists}],sections:{json_for_script(steps)},"
+        f"reports:{json_for_script([labels[r] for r in reports])},"
         f"land:{json_for_script(minimap_land())}}}"
     )
     box = MacroElement()
@@ -287,18 +279,3 @@ def controls(
     )
     box.config = config
     return box
-
-
-def json_for_script(value: object) -> str:
-    """JSON safe inside <script> and inside folium's Jinja templates ({{ and {% only occur within strings)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for raw, escaped in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("{{", "{\\u007b"),
-        ("{%", "{\\u0025"),
-        ("{#", "{\\u0023"),
-    ):
-        text = text.replace(raw, escaped)
-    return text

@@ -8,17 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from baymap.layers.assets import assets_ready, fetch_assets
 from baymap.layers.stills import CHROMIUM_FLAGS
 
 CHROMIUM = os.environ.get("BAYMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def offline_assets() -> None:
-    """The offline build needs Leaflet in the local cache; fetch it once (npm registry) if it is not there."""
-    if not assets_ready():
-        fetch_assets()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,11 @@ import pytest
 from baymap import build_map
 from tests.conftest import build
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
-def offline_map(offline_assets, tmp_path_factory) -> Path:
+def offline_map(tmp_path_factory) -> Path:
     outdir = tmp_path_factory.mktemp("offline")
     assert build_map.main(["--offline", "-q", "-o", str(outdir)]) == 0
     return outdir / "map.html"
@@ -31,7 +34,8 @@ def test_offline_map_renders_with_no_network_and_no_errors(open_map, offline_map
 def test_each_layer_hides_and_shows_its_features(open_map, offline_map):
     opened = open_map(offline_map)
     labels = opened.page.locator(".leaflet-control-layers-overlays label")
-    assert labels.count() == 7
+    geojson = json.loads((offline_map.parent / "features.geojson").read_text(encoding="utf-8"))
+    assert labels.count() == len({f["properties"]["layer"] for f in geojson["features"]})  # one per layer drawn
     for i in range(labels.count()):
         label, box = labels.nth(i), labels.nth(i).locator("input")
         shown = box.is_checked()
@@ -55,7 +59,7 @@ def test_clicking_a_place_opens_its_popup_with_the_quote(open_map, offline_map):
     assert "二、综合性门户城市功能实现新提升" in popup.inner_text()
 
 
-def test_a_hostile_report_is_shown_as_text_and_runs_nothing(open_map, offline_assets, tmp_path):
+def test_a_hostile_report_is_shown_as_text_and_runs_nothing(open_map, tmp_path):
     hostile = '南沙<img src=x onerror="window.pwned=1;alert(1)">新区建设</script><script>window.pwned=2</script>。'
     out = build(tmp_path, hostile, "--offline")
     opened = open_map(out / "map.html")
@@ -121,7 +125,7 @@ def test_minimap_scale_and_full_screen_are_there(open_map, offline_map):
     assert opened.page.evaluate("document.fullscreenElement.id").startswith("map_")
 
 
-def test_png_still_for_slides(offline_assets, tmp_path):
+def test_png_still_for_slides(tmp_path):
     from PIL import Image
 
     # In its own process, as a user runs it: Playwright's sync API allows one driver per thread.
@@ -137,7 +141,7 @@ def test_png_still_for_slides(offline_assets, tmp_path):
     assert corridor_blue > 200  # the corridors' stroke colour from layers.yaml
 
 
-def test_embed_writes_an_offline_map_and_an_iframe_snippet(offline_assets, tmp_path, browser):
+def test_embed_writes_an_offline_map_and_an_iframe_snippet(tmp_path, browser):
     out = build(tmp_path, "南沙开发。", "--embed")
     snippet = (out / "embed.html").read_text(encoding="utf-8")
     assert '<iframe src="map.html"' in snippet and "padding-top:56.25%" in snippet
@@ -160,7 +164,7 @@ def test_embed_writes_an_offline_map_and_an_iframe_snippet(offline_assets, tmp_p
         context.close()
 
 
-def test_each_report_is_a_toggle(open_map, offline_assets, tmp_path):
+def test_each_report_is_a_toggle(open_map, tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("南沙开发，广州发展。", encoding="utf-8")
     b.write_text("深圳前海，广州发展。", encoding="utf-8")
@@ -185,3 +189,85 @@ def test_dense_points_cluster_until_one_zooms_in(open_map, offline_map):
     assert len(counts) == clusters.count() and all(n >= 2 for n in counts)
     opened.zoom_to(113.55, 22.78, 14)
     assert clusters.count() == 0
+
+
+def test_the_default_online_map_still_shows_a_map_with_no_network(open_map, tmp_path):
+    out = build(tmp_path, "南沙开发，前海合作。")  # default: OpenStreetMap tiles, which cannot load here
+    opened = open_map(out / "map.html")
+    note = opened.page.locator(".bm-tile-note")
+    note.wait_for()
+    assert "Map tiles could not load" in note.inner_text()
+    assert opened.page.locator(".leaflet-bm-basemap-pane path").count() >= 3  # land and district outlines
+    assert opened.page.locator(".bm-label", has_text="广州").is_visible()
+    assert opened.requests and all("tile.openstreetmap.org" in url for url in opened.requests)  # tiles, nothing else
+    assert opened.errors == [] or all("ERR_FAILED" in e for e in opened.errors)
+
+
+PAYLOAD = '<img src=x onerror="window.pwned=1;alert(1)">'
+SCRIPT_PAYLOAD = "</script><script>window.pwned=2</script>{{ 7*7 }}${7*7}`"
+
+
+def hostile_gazetteer(path: Path) -> Path:
+    """Two places near each other (so they cluster), whose names and notes are markup and script."""
+    entries = []
+    for i, (lng, lat) in enumerate([(113.55, 22.75), (113.5505, 22.7505)]):
+        entries.append(
+            {
+                "id": f"hostile_{i}",
+                "name_zh": f"{PAYLOAD}甲{i}",
+                "name_en": f"{SCRIPT_PAYLOAD} {i}",
+                "aliases": [f"恶意地点{'甲乙'[i]}"],
+                "layer": "zones",
+                "kind": PAYLOAD,
+                "geometry": {"point": [lng, lat]},
+                "within": "440115",
+                "source": SCRIPT_PAYLOAD,
+                "precision": PAYLOAD,
+                "note": SCRIPT_PAYLOAD,
+            }
+        )
+    path.write_text(json.dumps({"entries": entries}, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def hostile_styles(path: Path) -> Path:
+    from baymap.geo.shipped import data_file
+
+    styles = data_file("layers.yaml").read_text(encoding="utf-8")
+    styles = styles.replace("label_zh: 合作区与平台", f"label_zh: '{PAYLOAD}'")
+    path.write_text(styles, encoding="utf-8")
+    return path
+
+
+def test_markup_in_every_field_a_user_controls_is_shown_as_text_and_runs_nothing(open_map, tmp_path):
+    first = tmp_path / f"{PAYLOAD.replace('/', '')}.txt"  # a file name is a field too
+    first.write_text(f"{PAYLOAD}报告\n恶意地点甲和恶意地点乙在南沙。{SCRIPT_PAYLOAD}南沙开发。", encoding="utf-8")
+    second = tmp_path / "second.txt"
+    second.write_text("南沙开发。", encoding="utf-8")
+    out = tmp_path / "out"
+    command = [str(first), str(second), "--offline", "-q", "-o", str(out), "--title", f"{PAYLOAD}{SCRIPT_PAYLOAD}"]
+    command += ["--gazetteer", str(hostile_gazetteer(tmp_path / "mine.yaml"))]
+    command += ["--styles", str(hostile_styles(tmp_path / "styles.yaml"))]
+    assert build_map.main(command) == 0
+    opened = open_map(out / "map.html")
+    page = opened.page
+    assert PAYLOAD in page.locator(".baymap-title").inner_text()
+    assert PAYLOAD in page.locator(".leaflet-control-layers-overlays").inner_text()  # a style label
+    assert PAYLOAD.replace("/", "") + ".txt" in page.locator(".bm-reports").inner_text()  # a file name
+    page.locator("path.bm-cluster").first.hover()  # the cluster's tooltip lists the two names
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert f"{PAYLOAD}甲0" in tooltip.inner_text()
+    opened.zoom_to(113.55, 22.75, 17)
+    opened.click_at(113.55, 22.75)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert f"{PAYLOAD}甲0" in text and SCRIPT_PAYLOAD in text  # the name, the note and the quote, as text
+    box = page.locator(".bm-search input")
+    box.fill("恶意")
+    box.press("Enter")
+    page.locator(".bm-buttons a", has_text="EN").click()
+    assert page.locator("img").count() == 0
+    assert page.evaluate("window.pwned") is None
+    assert opened.dialogs == [] and opened.errors == []

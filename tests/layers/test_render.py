@@ -7,8 +7,8 @@ import re
 from html.parser import HTMLParser
 
 from baymap.geo.lnglat import LngLat, leaflet_latlng
-from baymap.layers.popups import escape_text
-from baymap.layers.render import bilingual, json_for_script
+from baymap.layers.escape import escape_text, json_for_script
+from baymap.layers.render import bilingual
 from tests.conftest import build
 
 
@@ -126,10 +126,6 @@ def test_amap_tiles_move_every_feature_onto_gcj02(tmp_path):
 
 
 def test_offline_page_loads_nothing_from_the_network(tmp_path):
-    from baymap.layers.assets import assets_ready, fetch_assets
-
-    if not assets_ready():
-        fetch_assets()
     html = (build(tmp_path, "南沙开发。", "--offline") / "map.html").read_text(encoding="utf-8")
     loads = r"""<script[^>]+src\s*=\s*["']?https?:|<link[^>]+href\s*=\s*["']?https?:|url\(\s*["']?https?:"""
     assert not re.search(loads, html)
