@@ -3,8 +3,9 @@
     python benchmarks/bench_build.py [--runs 5]
 
 Prints the entities, mentions and unresolved strings the sample yields, the
-build time (median of several runs, each a fresh process so imports count),
-and the size of each output file.
+build time (median of several runs, each a fresh process so imports count)
+beside a floor measured in the same run (a fresh process that only imports
+geopandas and folium), their ratio, and the size of each output file.
 """
 
 from __future__ import annotations
@@ -23,8 +24,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def time_build(outdir: Path, *options: str) -> float:
     """Seconds for one build-map of the sample, as a fresh process (imports count)."""
+    return time_process("-m", "baymap.build_map", *options, "-q", "-o", str(outdir))
+
+
+def time_floor() -> float:
+    """Seconds for a fresh process that imports what any map needs: the floor a build cannot go under."""
+    return time_process("-c", "import geopandas, folium")
+
+
+def time_process(*arguments: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "build_map.py"), *options, "-q", "-o", str(outdir)], check=True)
+    subprocess.run([sys.executable, *arguments], check=True)
     return time.perf_counter() - started
 
 
@@ -34,6 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         outdir = Path(tmp)
+        floor = statistics.median(time_floor() for _ in range(args.runs))
         seconds = [time_build(outdir) for _ in range(args.runs)]
         features = json.loads((outdir / "features.geojson").read_text(encoding="utf-8"))["features"]
         mentions = sum(f["properties"]["mention_count"] for f in features)
@@ -45,6 +56,8 @@ def main() -> None:
             f"build time: median {statistics.median(seconds):.2f} s over {args.runs} runs "
             f"(min {min(seconds):.2f} s, max {max(seconds):.2f} s), whole process"
         )
+        print(f"floor:      median {floor:.2f} s for 'import geopandas, folium' in a fresh process")
+        print(f"build / import ratio: {statistics.median(seconds) / floor:.2f}")
         for path in sorted(outdir.iterdir()):
             print(f"{path.name:17} {path.stat().st_size / 1024:8.0f} KiB")
 

@@ -61,7 +61,7 @@ def main() -> None:
         print(f"corpus:       {len(paths)} reports, {megabytes:.1f} MB")
         print(f"extraction:   {megabytes / seconds:.1f} MB/s ({seconds:.2f} s on {os.cpu_count()} cores)")
         out = folder / "map"
-        command = [sys.executable, str(ROOT / "build_map.py"), *map(str, paths), "--offline", "-q", "-o", str(out)]
+        command = [sys.executable, "-m", "baymap.build_map", *map(str, paths), "--offline", "-q", "-o", str(out)]
         started = time.perf_counter()
         subprocess.run(command, check=True)
         wall = time.perf_counter() - started

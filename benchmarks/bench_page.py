@@ -2,7 +2,7 @@
 
     python benchmarks/bench_page.py [--runs 5]
 
-Needs the offline asset cache (python -m layers.assets fetch) and Chromium with Playwright.
+Needs Chromium with Playwright (pip install '.[stills]').
 The draw time is measured in the page: from navigation start to the first frame painted after
 baymap's controls are initialised (every feature layer is on the map by then).
 """
@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_build import time_build  # noqa: E402

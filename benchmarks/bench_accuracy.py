@@ -1,0 +1,81 @@
+"""Benchmark: how well baymap reads the development texts, scored against a careful reader's gold.
+
+    python benchmarks/bench_accuracy.py [--eval ../shared/eval] [--verbose]
+
+Builds each development text that has a gold file in ../shared/eval/gold (matched by its number,
+01-… with 01-…), scores its features.geojson with ../shared/eval/score.py, and prints recall of the
+required entities, precision and the share of geometry that passes, per text and their mean.
+The scorer needs cnmaps: pip install '.[boundaries]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+MEASURES = ("recall", "precision", "geo_ok_rate")
+
+
+def gold_and_reports(eval_dir: Path) -> list[tuple[Path, Path]]:
+    """(gold, report) pairs: a gold file and the development text with the same leading number."""
+    reports = {p.name.split("-")[0]: p for p in (eval_dir.parent / "reports" / "dev").glob("*.txt")}
+    pairs = []
+    for gold in sorted((eval_dir / "gold").glob("*.yaml")):
+        report = reports.get(gold.name.split("-")[0])
+        if report is not None:
+            pairs.append((gold, report))
+    return pairs
+
+
+def score(report: Path, gold: Path, eval_dir: Path) -> dict:
+    """Build the report's map in a fresh process and score its features with the shared scorer."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "baymap.build_map", str(report), "-q", "-o", tmp], check=True, timeout=600
+        )
+        scored = subprocess.run(
+            [sys.executable, str(eval_dir / "score.py"), str(report), str(gold), f"{tmp}/features.geojson", "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    return json.loads(scored.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=EVAL, help="the folder with gold/ and score.py")
+    parser.add_argument("--verbose", action="store_true", help="also list what each text misses and adds")
+    args = parser.parse_args()
+    pairs = gold_and_reports(args.eval)
+    if not pairs:
+        sys.exit(f"bench_accuracy: no gold with a development text under {args.eval}")
+    rows = []
+    print(f"{'text':44} {'recall':>7} {'precision':>9} {'geometry':>8}  found/required  features")
+    for gold, report in pairs:
+        result = score(report, gold, args.eval)
+        rows.append(result)
+        print(
+            f"{report.name[:44]:44} {result['recall']:7.3f} {result['precision']:9.3f} {result['geo_ok_rate']:8.3f}"
+            f"  {result['found']:>5}/{result['required']:<8} {result['features']:>8}"
+        )
+        if args.verbose:
+            for key in ("missing", "false_positives", "problems"):
+                for item in result[key]:
+                    print(f"    {key}: {item}")
+        if result["bad_offsets"] or result["bad_quotes"]:
+            print(f"    offsets wrong: {result['bad_offsets']}, quotes not verbatim: {result['bad_quotes']}")
+    means = [statistics.mean(r[m] for r in rows) for m in MEASURES]
+    print(f"{'mean of ' + str(len(rows)) + ' texts':44} {means[0]:7.3f} {means[1]:9.3f} {means[2]:8.3f}")
+
+
+if __name__ == "__main__":
+    main()
