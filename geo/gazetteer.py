@@ -37,6 +37,7 @@ ENTRY_FIELDS = {
     "within",
     "source",
     "precision",
+    "precision_m",
     "note",
 }
 REQUIRED_FIELDS = ("id", "name_zh", "name_en", "aliases", "layer", "kind", "geometry")
@@ -76,6 +77,8 @@ class GazetteerEntry:
     note: str
     origin: str
     """Where the entry was defined, as 'file:line'."""
+    precision_m: int | None = None
+    """How far the drawn location may be from the real one, in metres, where the data says."""
 
     @property
     def form(self) -> str:
@@ -84,7 +87,11 @@ class GazetteerEntry:
 
 @dataclass(frozen=True)
 class ContextRule:
-    """When a short name is not the place: what may not follow or precede it, or what must stand near it."""
+    """When a short name is not the place: what may not follow or precede it, or what must stand near it.
+
+    A rule names the aliases it applies to, or layers: then it applies to every name of every entry in them
+    (a company named after any city, 广州地产, is not the city).
+    """
 
     aliases: tuple[str, ...]
     reason: str
@@ -93,6 +100,7 @@ class ContextRule:
     unless_preceded_by: tuple[str, ...] = ()
     only_near: tuple[str, ...] = ()
     window: int = 20
+    layers: tuple[str, ...] = ()
 
     @cached_property
     def _folded(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -130,12 +138,21 @@ class Gazetteer:
 
     @cached_property
     def rules_by_key(self) -> dict[str, tuple[ContextRule, ...]]:
-        """The context rules by the normalised name they apply to."""
+        """The context rules by the normalised name they apply to (a layer's rules under each of its names)."""
         by_key: dict[str, list[ContextRule]] = {}
         for rule in self.rules:
             for alias in rule.aliases:
                 by_key.setdefault(alias_key(alias), []).append(rule)
-        return {k: tuple(v) for k, v in by_key.items()}
+        by_layer: dict[str, list[ContextRule]] = {}
+        for rule in self.rules:
+            for layer in rule.layers:
+                by_layer.setdefault(layer, []).append(rule)
+        for entry in self:
+            for rule in by_layer.get(entry.layer, ()):
+                for alias in entry.aliases:
+                    if not alias.text.isascii():  # the words are Chinese; Latin names stand as whole words already
+                        by_key.setdefault(alias_key(alias.text), []).append(rule)
+        return {k: tuple(dict.fromkeys(v)) for k, v in by_key.items()}
 
     def __getitem__(self, entry_id: str) -> GazetteerEntry:
         return self.entries[entry_id]
@@ -147,8 +164,19 @@ class Gazetteer:
         return len(self.entries)
 
 
-#: The shipped gazetteer: hand-made entries, then the districts generated from the boundaries.
-SHIPPED = ("gazetteer.yaml", "districts.yaml")
+#: The shipped gazetteer: hand-made entries, the curated tier by theme, then the generated tiers: districts from
+#: the boundaries, townships from the statistics bureau's list and GeoNames. A shipped id or name may be defined
+#: once only (tests/geo/test_gazetteer.py checks).
+SHIPPED = (
+    "gazetteer.yaml",
+    "gazetteer-hubs.yaml",
+    "gazetteer-landmarks.yaml",
+    "gazetteer-lines.yaml",
+    "gazetteer-platforms.yaml",
+    "gazetteer-science.yaml",
+    "gazetteer-water.yaml",
+    "districts.yaml",
+)
 
 
 def load_gazetteer(*paths: str | Path) -> Gazetteer:
@@ -418,7 +446,7 @@ def ignore_from_document(doc: dict, name: str) -> list[str]:
     return ignore
 
 
-RULE_FIELDS = {"aliases", "reason", "unless_followed_by", "unless_preceded_by", "only_near", "window"}
+RULE_FIELDS = {"aliases", "layers", "reason", "unless_followed_by", "unless_preceded_by", "only_near", "window"}
 
 
 def rules_from_document(doc: dict, name: str) -> list[ContextRule]:
@@ -439,11 +467,11 @@ def rule_from_mapping(raw: Any, name: str) -> ContextRule:
     if not isinstance(raw, dict):
         raise GazetteerError(f"{name}:{line}: each rule must be a mapping")
     fields = _fields(raw, RULE_FIELDS, (), fail)
-    for key in ("aliases", "unless_followed_by", "unless_preceded_by", "only_near"):
+    for key in ("aliases", "layers", "unless_followed_by", "unless_preceded_by", "only_near"):
         if not _is_words(fields.get(key, [])):
             raise fail(f"'{key}' must be a list of words")
-    if not fields.get("aliases"):
-        raise fail("'aliases' must name the names it applies to")
+    if not fields.get("aliases") and not fields.get("layers"):
+        raise fail("'aliases' or 'layers' must name the names it applies to")
     if not _is_text(fields.get("reason")):
         raise fail("'reason' must say why the rule exists")
     if not any(fields.get(k) for k in ("unless_followed_by", "unless_preceded_by", "only_near")):
@@ -452,7 +480,8 @@ def rule_from_mapping(raw: Any, name: str) -> ContextRule:
     if not _is_positive_int(window):
         raise fail("'window' must be a positive number of characters")
     return ContextRule(
-        aliases=tuple(fields["aliases"]),
+        aliases=tuple(fields.get("aliases", [])),
+        layers=tuple(fields.get("layers", [])),
         reason=fields["reason"],
         origin=f"{name}:{line}",
         unless_followed_by=tuple(fields.get("unless_followed_by", [])),
@@ -505,7 +534,22 @@ def entry_from_mapping(raw: Any, name: str) -> GazetteerEntry:
         precision=fields.get("precision", ""),
         note=fields.get("note", ""),
         origin=f"{name}:{line}",
+        precision_m=_precision_metres(fields, fail),
     )
+
+
+#: The largest error a precision may state: about Guangdong's width.
+MAX_PRECISION_M = 1_000_000
+
+
+def _precision_metres(fields: Mapping[str, Any], fail: Fail) -> int | None:
+    """`precision_m`, the machine-readable figure beside the precision text: a whole number of metres."""
+    value = fields.get("precision_m")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_PRECISION_M:
+        raise fail(f"field 'precision_m' must be a whole number of metres from 0 to {MAX_PRECISION_M}")
+    return value
 
 
 def _check_provenance(form: str, fields: Mapping[str, Any], fail: Fail) -> None:

@@ -132,6 +132,8 @@ def union_of(geometries: list[shapely.Geometry]) -> shapely.Geometry:
     merged = [shapely.union_all(polygons)] if polygons else []
     if not others:
         return merged[0]
+    if len(others) == 1 and not merged:
+        return others[0]  # one point or line: an entry drawn at another's site keeps its kind
     return shapely.GeometryCollection([*merged, *others])
 
 

@@ -37,10 +37,10 @@ LOCATED = [(e, name, point, within) for e in SHIPPED for name, point, within in 
 
 @pytest.mark.parametrize(("entry", "name", "point", "within"), LOCATED, ids=[f"{e.id}:{n}" for e, n, _, _ in LOCATED])
 def test_every_point_lies_in_the_district_it_names(entry, name, point, within):
-    """A point names its district; a bridge's point at sea says water; a hole in the outlines, unmapped."""
+    """A point names its district; a point at sea (a bridge, a bay, a river's mouth) says water; a hole, unmapped."""
     assert district_problem(point, within) is None
     if within == "water":
-        assert entry.kind in ("bridge", "bridge and tunnel")
+        assert entry.layer == "water_nature" or entry.kind in ("bridge", "bridge and tunnel", "seaport")
     if within == "unmapped":
         assert entry.note, "say why no district contains it"
     if entry.form == "line":
@@ -182,3 +182,54 @@ def test_yaml_a_gazetteer_never_needs_is_refused_with_file_and_line(tmp_path, te
     mine.write_text(text, encoding="utf-8")
     with pytest.raises(GazetteerError, match=message):
         load_gazetteer(mine)
+
+
+def shipped_documents() -> dict[str, list[dict]]:
+    """Each shipped gazetteer file's entries as written, by file name."""
+    import yaml
+
+    from baymap.geo.gazetteer import SHIPPED as FILES
+    from baymap.geo.shipped import data_file
+
+    return {name: yaml.safe_load(data_file(name).read_text(encoding="utf-8"))["entries"] for name in FILES}
+
+
+def test_every_shipped_id_is_defined_once_across_the_files():
+    seen: dict[str, str] = {}
+    for name, entries in shipped_documents().items():
+        for entry in entries:
+            assert entry["id"] not in seen, f"{entry['id']} in {name} and {seen.get(entry['id'])}"
+            seen[entry["id"]] = name
+
+
+def test_no_two_points_share_a_coordinate():
+    """A shared point is a placeholder; an entry at another's site says so by drawing that entry (union)."""
+    at: dict[tuple[float, float], str] = {}
+    for entry in SHIPPED:
+        if entry.form == "point":
+            point = tuple(entry.geometry["point"])
+            assert point not in at, f"{entry.id} and {at.get(point)} share {point}"
+            at[point] = entry.id
+
+
+def test_every_curated_entry_says_its_precision_in_metres():
+    """Where the curated tier states a precision, it gives the figure too (a union of entries has theirs)."""
+    for name, entries in shipped_documents().items():
+        if name.startswith("gazetteer-"):
+            for entry in entries:
+                if "precision" in entry:
+                    assert isinstance(entry.get("precision_m"), int), f"{name}: {entry['id']}"
+
+
+def test_precision_in_metres_is_a_bounded_whole_number(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    template = (
+        "entries:\n  - {{id: x, name_zh: 某地点, name_en: X, aliases: [], aliases_en: [X], layer: zones, kind: k,\n"
+        '     geometry: {{point: [113.55, 22.75]}}, within: "440115", source: s, precision: p, precision_m: {}}}\n'
+    )
+    mine.write_text(template.format(500), encoding="utf-8")
+    assert load_gazetteer(mine)["x"].precision_m == 500
+    for bad in ("-1", "2.5", "true", "'500'", "10000000"):
+        mine.write_text(template.format(bad), encoding="utf-8")
+        with pytest.raises(GazetteerError, match=r"mine\.yaml:2: .*'precision_m' must be a whole number of metres"):
+            load_gazetteer(mine)

@@ -74,7 +74,7 @@ def test_sections_are_named(sample_mentions):
     ("text", "expected"),
     [
         ("南沙港区四期开工。", [("nansha_port_phase4", "南沙港区四期")]),
-        ("中山大学与中山市合作。", [("zhongshan", "中山市")]),
+        ("中山大学与中山市合作。", [("sysu", "中山大学"), ("zhongshan", "中山市")]),
         ("广佛肇、珠中江协同发展。", [("guang_fo_zhao", "广佛肇"), ("zhu_zhong_jiang", "珠中江")]),
         ("建设广佛肇清云韶经济圈。", [("gfzqys_economic_circle", "广佛肇清云韶经济圈")]),
         ("穗港澳合作。", [("sui_gang_ao", "穗港澳")]),

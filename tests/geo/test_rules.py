@@ -19,12 +19,12 @@ def ids(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("中山大学与中山市、中山合作。", ["zhongshan", "zhongshan"]),
+        ("中山大学与中山市、中山合作。", ["sysu", "zhongshan", "zhongshan"]),
         ("沿中山路、东莞路走到中山纪念堂。", []),
         ("支持东莞建设。", ["dongguan"]),
-        ("白云区和白云山。", ["baiyun"]),
+        ("白云区和白云山。", ["baiyun", "baiyun_mountain"]),
         ("白云机场在白云。", ["baiyun_airport", "baiyun"]),
-        ("黄埔军校旧址在黄埔。", ["huangpu"]),
+        ("黄埔军校旧址在黄埔。", ["whampoa_academy", "huangpu"]),
         ("清远清新区，清新发展。", ["qingyuan", "qingxin", "qingxin"]),
         ("空气清新。", []),
         ("珠江门户，江门发展。", ["jiangmen"]),
@@ -36,6 +36,12 @@ def ids(text: str) -> list[str]:
         ("和平发展；河源和平县。", ["heyuan", "heping"]),
         ("香港北区与北区。", ["hong_kong", "beiqu", "beiqu"]),
         ("城区改造。", []),
+        ("推动珠江口东西两岸融合发展，推进珠江—西江经济带开发开放。", ["pearl_river_estuary_banks"]),
+        ("加强珠江、西江水环境保护。", ["pearl_river", "xi_river"]),
+        ("抓好狮子洋通道建设；伶仃洋上建设深中通道。", ["lingdingyang", "shenzhong_link"]),
+        ("广州地产集团、珠江啤酒与深圳日报。", []),
+        ("广佛同城，建设广佛环线。", ["guang_fo"]),
+        ("广州至湛江高铁。", ["guangzhou", "zhanjiang"]),
     ],
 )
 def test_context_rules(text, expected):
@@ -47,6 +53,7 @@ def test_every_rule_names_known_aliases_and_a_reason():
     for rule in SHIPPED.rules:
         assert rule.reason.strip()
         assert set(rule.aliases) <= names, f"{rule.origin}: names no entry uses"
+        assert set(rule.layers) <= {e.layer for e in SHIPPED}, f"{rule.origin}: a layer no entry is in"
 
 
 @pytest.mark.parametrize(
@@ -54,7 +61,7 @@ def test_every_rule_names_known_aliases_and_a_reason():
     [
         ("  - {aliases: [x]}\n", "'reason' must say why"),
         ("  - {aliases: [x], reason: r}\n", "give unless_followed_by, unless_preceded_by or only_near"),
-        ("  - {aliases: [], reason: r, only_near: [y]}\n", "'aliases' must name"),
+        ("  - {aliases: [], reason: r, only_near: [y]}\n", "'aliases' or 'layers' must name"),
         ("  - {aliases: [x], reason: r, only_near: y}\n", "'only_near' must be a list"),
         ("  - {aliases: [x], reason: r, only_near: [y], window: 0}\n", "'window' must be a positive"),
         ("  - {aliases: [x], reason: r, near: [y]}\n", "unknown field 'near'"),
