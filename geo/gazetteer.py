@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +51,16 @@ Fail = Callable[..., GazetteerError]
 
 @dataclass(frozen=True)
 class Alias:
-    """A name the report may use; `near` words, if given, must stand within `window` characters."""
+    """A name the report may use; `near` words, if given, must stand within `window` characters.
+
+    An alias with `focus` (entry ids: a town's city) also counts anywhere in a report about one of them,
+    one that names it far more than any other city (see matching.report_focus).
+    """
 
     text: str
     near: tuple[str, ...] = ()
     window: int = 0
+    focus: tuple[str, ...] = ()
 
     @cached_property
     def near_folded(self) -> tuple[str, ...]:
@@ -154,6 +159,11 @@ class Gazetteer:
                         by_key.setdefault(alias_key(alias.text), []).append(rule)
         return {k: tuple(dict.fromkeys(v)) for k, v in by_key.items()}
 
+    @cached_property
+    def focus_ids(self) -> frozenset[str]:
+        """The entries any alias's `focus` names: the cities a report can be about."""
+        return frozenset(f for entry in self for alias in entry.aliases for f in alias.focus)
+
     def __getitem__(self, entry_id: str) -> GazetteerEntry:
         return self.entries[entry_id]
 
@@ -182,34 +192,44 @@ SHIPPED = (
 
 def load_gazetteer(*paths: str | Path) -> Gazetteer:
     """The shipped gazetteer, then each user file in turn (a later entry with the same id wins)."""
-    documents = [(name, text, False) for name, text in _shipped_documents()]
-    documents += [(str(path), _read_user_file(path), True) for path in paths]
+    parts = [*_shipped_parts(), *(_parts_of(str(path), _read_user_file(path)) for path in paths)]
     entries: dict[str, GazetteerEntry] = {}
     from_user: set[str] = set()
     ignore: list[str] = []
     rules: list[ContextRule] = []
-    for name, text, is_user in documents:
-        doc = parse_yaml_with_lines(text, name)
-        check_document_keys(doc, name)
-        for entry in entries_from_document(doc, name):
+    for index, (file_entries, file_ignore, file_rules) in enumerate(parts):
+        is_user = index >= len(parts) - len(paths)
+        for entry in file_entries:
             entries[entry.id] = entry
             if is_user:
                 from_user.add(entry.id)
-        ignore.extend(ignore_from_document(doc, name))
-        rules.extend(rules_from_document(doc, name))
+        ignore.extend(file_ignore)
+        rules.extend(file_rules)
     gazetteer = Gazetteer(entries=entries, ignore=tuple(dict.fromkeys(ignore)), rules=tuple(rules))
     check_references(gazetteer)
     check_geometries(gazetteer, entries_depending_on(gazetteer, from_user))
     return gazetteer
 
 
-def _shipped_documents() -> list[tuple[str, str]]:
-    """(name, text) of each shipped gazetteer file the installed package has."""
-    return [
-        (str(data_file(name)), data_file(name).read_text(encoding="utf-8"))
+FileParts = tuple[tuple[GazetteerEntry, ...], tuple[str, ...], tuple[ContextRule, ...]]
+
+
+def _parts_of(name: str, text: str) -> FileParts:
+    """One gazetteer file's entries, ignored phrases and rules, each checked against the schema."""
+    doc = parse_yaml_with_lines(text, name)
+    check_document_keys(doc, name)
+    entries = tuple(entries_from_document(doc, name))
+    return entries, tuple(ignore_from_document(doc, name)), tuple(rules_from_document(doc, name))
+
+
+@cache
+def _shipped_parts() -> tuple[FileParts, ...]:
+    """The shipped files, parsed once per process: every build and check starts from them (records are frozen)."""
+    return tuple(
+        _parts_of(str(data_file(name)), data_file(name).read_text(encoding="utf-8"))
         for name in SHIPPED
         if data_file(name).is_file()
-    ]
+    )
 
 
 def _read_user_file(path: str | Path) -> str:
@@ -570,7 +590,7 @@ def _check_within(form: str, fields: Mapping[str, Any], fail: Fail) -> None:
         raise fail(f"field 'within' must be a six-digit adcode as a string, water or unmapped, not {got}")
 
 
-ALIAS_FIELDS = {"text", "near", "window"}
+ALIAS_FIELDS = {"text", "near", "window", "focus"}
 
 
 def aliases_from_list(raw: Any, fail: Fail, field: str = "aliases") -> tuple[Alias, ...]:
@@ -593,7 +613,10 @@ def _alias_from_item(item: Any, fail: Fail) -> Alias:
     window = fields.get("window", 20)
     if not _is_positive_int(window):
         raise fail(f"alias {quoted(text)}: 'window' must be a positive number of characters")
-    return Alias(text, tuple(fields["near"]), window)
+    focus = fields.get("focus", [])
+    if not (isinstance(focus, list) and all(isinstance(f, str) and _is_id(f) for f in focus)):
+        raise fail(f"alias {quoted(text)}: 'focus' must be a list of entry ids")
+    return Alias(text, tuple(fields["near"]), window, tuple(focus))
 
 
 def geometry_from_mapping(raw: Any, fail: Fail) -> dict[str, Any]:
@@ -763,7 +786,7 @@ def _strip_lines(value: Any) -> Any:
 def check_references(gazetteer: Gazetteer) -> None:
     """Every union and border zone names entries that exist, with no cycles; every boundary is shipped."""
     for entry in gazetteer:
-        for ref in referenced_ids(entry):
+        for ref in (*referenced_ids(entry), *(f for alias in entry.aliases for f in alias.focus)):
             if ref not in gazetteer.entries:
                 raise GazetteerError(f"{entry.origin}: entry '{entry.id}': refers to unknown entry '{ref}'")
         if entry.form == "boundary" and entry.geometry["boundary"] not in load_boundaries():
