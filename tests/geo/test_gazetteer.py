@@ -233,3 +233,19 @@ def test_precision_in_metres_is_a_bounded_whole_number(tmp_path):
         mine.write_text(template.format(bad), encoding="utf-8")
         with pytest.raises(GazetteerError, match=r"mine\.yaml:2: .*'precision_m' must be a whole number of metres"):
             load_gazetteer(mine)
+
+
+@pytest.mark.parametrize(
+    ("focus", "message"),
+    [("[1]", "'focus' must be a list of entry ids"), ("[nowhere]", "refers to unknown entry 'nowhere'")],
+)
+def test_an_alias_focus_names_entries(tmp_path, focus, message):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "entries:\n  - {id: x, name_zh: 某某镇, name_en: X, aliases: [{text: 某某, near: [中山], focus: "
+        + focus
+        + "}], aliases_en: [X], layer: zones, kind: k, geometry: {union: [zhongshan]}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GazetteerError, match=message):
+        load_gazetteer(mine)

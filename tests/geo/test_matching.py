@@ -139,3 +139,24 @@ def test_an_english_report_maps_too():
         "hk_airport",
         "zhishicheng",
     ]
+
+
+def test_a_bare_town_name_counts_in_a_report_about_its_city():
+    about_zhongshan = "中山市推进发展。中山加快建设，中山港口升级。支持小榄发展先进制造业。"
+    about_guangzhou = "广州市推进发展。广州加快建设，广州港口升级。支持小榄发展先进制造业。"
+    assert ("town_442000118", "小榄") in found(about_zhongshan)  # 小榄镇, Zhongshan
+    assert ("town_442000118", "小榄") not in found(about_guangzhou)
+
+
+def test_a_bare_town_name_counts_beside_its_city_or_county():
+    assert ("town_442000118", "小榄") in found("广州市推进发展。广州加快建设，广州港口升级。中山小榄发展制造业。")
+
+
+def test_a_bare_town_name_inside_a_longer_name_is_not_the_town():
+    text = "江门市推进发展。江门加快建设，江门港口升级。建设江门大广海湾。"
+    assert not [m for m in found(text) if m[0].startswith("town_")]
+
+
+def test_town_names_that_are_common_words_or_shared_stay_full():
+    text = "中山市推进发展。中山加快建设，中山港口升级。三角形的火炬。黄圃镇发展。"
+    assert not [m for m in found(text) if m[0].startswith("town_")]  # 三角, 火炬: words; 黄圃镇: two in Guangdong
