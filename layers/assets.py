@@ -75,7 +75,7 @@ def _wheel_hash(data: bytes) -> str:
 def leaflet_css() -> str:
     """Leaflet's stylesheet with its control images inlined as data: URLs."""
     css = asset_text(LEAFLET, "leaflet.css")
-    for image in ("layers.png", "layers-2x.png"):
+    for image in ("layers.png", "layers-2x.png", "marker-icon.png"):
         data = base64.b64encode(asset_bytes(LEAFLET, f"images/{image}")).decode("ascii")
         css = css.replace(f"url(images/{image})", f"url(data:image/png;base64,{data})")
     return css

@@ -173,13 +173,19 @@ def wait_for_staging(out: Path, process: subprocess.Popen) -> None:
     raise AssertionError("the build never started writing")
 
 
-def test_a_build_killed_mid_write_leaves_the_old_map_and_the_next_run_cleans_up(old_map, tmp_path):
-    before = snapshot(old_map)
+def interrupt_mid_write(old_map: Path, tmp_path: Path, sig: int) -> tuple[subprocess.Popen, Path]:
+    """Start building a new report into old_map, and send the build `sig` once it is writing."""
     report = tmp_path / "new.txt"
     report.write_text("前海合作，横琴开发。", encoding="utf-8")
     process = slow_build(report, old_map)
     wait_for_staging(old_map, process)
-    process.send_signal(signal.SIGKILL)
+    process.send_signal(sig)
+    return process, report
+
+
+def test_a_build_killed_mid_write_leaves_the_old_map_and_the_next_run_cleans_up(old_map, tmp_path):
+    before = snapshot(old_map)
+    process, report = interrupt_mid_write(old_map, tmp_path, signal.SIGKILL)
     process.wait(timeout=30)
     assert snapshot(old_map) == before
     assert staging_left(old_map) != []  # what the killed build left behind
@@ -190,11 +196,7 @@ def test_a_build_killed_mid_write_leaves_the_old_map_and_the_next_run_cleans_up(
 
 def test_ctrl_c_ends_with_one_line_and_exit_130(old_map, tmp_path):
     before = snapshot(old_map)
-    report = tmp_path / "new.txt"
-    report.write_text("前海合作，横琴开发。", encoding="utf-8")
-    process = slow_build(report, old_map)
-    wait_for_staging(old_map, process)
-    process.send_signal(signal.SIGINT)
+    process, _ = interrupt_mid_write(old_map, tmp_path, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
     assert stderr.decode().splitlines() == ["build-map: interrupted; nothing was half-written"]

@@ -130,3 +130,4 @@ def test_offline_page_loads_nothing_from_the_network(tmp_path):
     loads = r"""<script[^>]+src\s*=\s*["']?https?:|<link[^>]+href\s*=\s*["']?https?:|url\(\s*["']?https?:"""
     assert not re.search(loads, html)
     assert "L.tileLayer" not in html
+    assert not re.search(r"url\(\s*['\"]?(?!data:|#)", html), "every url() in the page is inlined"
