@@ -135,11 +135,70 @@ def sentence_window(text: str, start: int, end: int, window: int) -> str:
 
 
 @dataclass(frozen=True)
+class Composition:
+    """A type word that makes a known place's name into a new place's: 板芙 + 经济开发区, 松山湖 + 片区.
+
+    The new place is drawn where the known one is (its location derived, and said so), unless the
+    gazetteer knows the longer name itself (leftmost-longest matching finds that first).
+    """
+
+    word: str
+    kind: str
+    layer: str
+    name_en: str
+    after_layers: tuple[str, ...]
+    qualifiers: tuple[str, ...] = ()
+    """Words that may stand between the place and the type word: 小榄 + 省级 + 高新技术产业园."""
+    origin: str = ""
+
+
+#: Joins a derived entry's id: the known place's id, then the new name (town_442000115+板芙经济开发区).
+DERIVED = "+"
+
+
+@dataclass(frozen=True)
 class Gazetteer:
     entries: Mapping[str, GazetteerEntry]
     ignore: tuple[str, ...]
     """Phrases that contain a name but are not that place (a company, a person…)."""
     rules: tuple[ContextRule, ...] = ()
+    compositions: tuple[Composition, ...] = ()
+
+    @cached_property
+    def compositions_after(self) -> dict[str, tuple[Composition, ...]]:
+        """The compositions that may follow a name of each layer's entries, longest word first."""
+        by_layer: dict[str, list[Composition]] = {}
+        for composition in self.compositions:
+            for layer in composition.after_layers:
+                by_layer.setdefault(layer, []).append(composition)
+        return {k: tuple(sorted(v, key=lambda c: -len(c.word))) for k, v in by_layer.items()}
+
+    @cached_property
+    def _derived(self) -> dict[str, GazetteerEntry]:
+        return {}
+
+    def derived_entry(self, entry_id: str) -> GazetteerEntry:
+        """The entry for `<known id>+<new name>`, made once: where the known place is, saying so."""
+        if entry_id not in self._derived:
+            base_id, _, name = entry_id.partition(DERIVED)
+            base = self.entries[base_id]
+            composition = next(c for c in self.compositions if name.endswith(c.word))
+            self._derived[entry_id] = GazetteerEntry(
+                id=entry_id,
+                name_zh=name,
+                name_en=f"{composition.name_en}, {base.name_en}",
+                aliases=(Alias(name),),
+                layer=composition.layer,
+                kind=composition.kind,
+                geometry={"union": [base_id]},
+                within=None,
+                source=base.source,
+                precision=f"derived: location from {base.name_zh}" + (f" ({base.precision})" if base.precision else ""),
+                note=f"{name} is not in the gazetteer: drawn where {base.name_zh} is",
+                origin=base.origin,
+                precision_m=base.precision_m,
+            )
+        return self._derived[entry_id]
 
     @cached_property
     def rules_by_key(self) -> dict[str, tuple[ContextRule, ...]]:
@@ -165,6 +224,8 @@ class Gazetteer:
         return frozenset(f for entry in self for alias in entry.aliases for f in alias.focus)
 
     def __getitem__(self, entry_id: str) -> GazetteerEntry:
+        if entry_id not in self.entries and DERIVED in entry_id:
+            return self.derived_entry(entry_id)
         return self.entries[entry_id]
 
     def __iter__(self):
@@ -175,7 +236,8 @@ class Gazetteer:
 
 
 #: The shipped gazetteer: hand-made entries, the curated tier by theme, then the generated tiers: districts from
-#: the boundaries, townships from the statistics bureau's list and GeoNames. A shipped id or name may be defined
+#: the boundaries, townships from the statistics bureau's list and GeoNames, Hong Kong and Macao localities from
+#: GeoNames. A shipped id or name may be defined
 #: once only (tests/geo/test_gazetteer.py checks).
 SHIPPED = (
     "gazetteer.yaml",
@@ -187,6 +249,7 @@ SHIPPED = (
     "gazetteer-water.yaml",
     "districts.yaml",
     "townships.yaml",
+    "hk-macao.yaml",
 )
 
 
@@ -197,7 +260,8 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
     from_user: set[str] = set()
     ignore: list[str] = []
     rules: list[ContextRule] = []
-    for index, (file_entries, file_ignore, file_rules) in enumerate(parts):
+    compositions: list[Composition] = []
+    for index, (file_entries, file_ignore, file_rules, file_compositions) in enumerate(parts):
         is_user = index >= len(parts) - len(paths)
         for entry in file_entries:
             entries[entry.id] = entry
@@ -205,13 +269,16 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
                 from_user.add(entry.id)
         ignore.extend(file_ignore)
         rules.extend(file_rules)
-    gazetteer = Gazetteer(entries=entries, ignore=tuple(dict.fromkeys(ignore)), rules=tuple(rules))
+        compositions.extend(file_compositions)
+    gazetteer = Gazetteer(
+        entries=entries, ignore=tuple(dict.fromkeys(ignore)), rules=tuple(rules), compositions=tuple(compositions)
+    )
     check_references(gazetteer)
     check_geometries(gazetteer, entries_depending_on(gazetteer, from_user))
     return gazetteer
 
 
-FileParts = tuple[tuple[GazetteerEntry, ...], tuple[str, ...], tuple[ContextRule, ...]]
+FileParts = tuple[tuple[GazetteerEntry, ...], tuple[str, ...], tuple[ContextRule, ...], tuple[Composition, ...]]
 
 
 def _parts_of(name: str, text: str) -> FileParts:
@@ -219,7 +286,8 @@ def _parts_of(name: str, text: str) -> FileParts:
     doc = parse_yaml_with_lines(text, name)
     check_document_keys(doc, name)
     entries = tuple(entries_from_document(doc, name))
-    return entries, tuple(ignore_from_document(doc, name)), tuple(rules_from_document(doc, name))
+    rules = tuple(rules_from_document(doc, name))
+    return entries, tuple(ignore_from_document(doc, name)), rules, tuple(compositions_from_document(doc, name))
 
 
 @cache
@@ -413,7 +481,7 @@ def quoted(name: Any) -> str:
 # ---------------------------------------------------------------- the schema: every level strict
 
 #: The top-level keys of a gazetteer file.
-DOCUMENT_FIELDS = {"entries", "ignore", "rules"}
+DOCUMENT_FIELDS = {"entries", "ignore", "rules", "compositions"}
 
 
 def check_document_keys(doc: Any, name: str) -> None:
@@ -465,6 +533,45 @@ def ignore_from_document(doc: dict, name: str) -> list[str]:
     if not _is_words(ignore):
         raise GazetteerError(f"{name}:{line_of(doc)}: 'ignore' must be a list of phrases")
     return ignore
+
+
+COMPOSITION_FIELDS = {"word", "kind", "layer", "name_en", "after_layers", "qualifiers"}
+
+
+def compositions_from_document(doc: dict, name: str) -> list[Composition]:
+    """The type words that make a known place's name into a new place's (schema in data/README.md)."""
+    raw_list = doc.get("compositions", [])
+    if not isinstance(raw_list, list):
+        raise GazetteerError(f"{name}:{line_of(doc)}: 'compositions' must be a list")
+    return [composition_from_mapping(raw, name) for raw in raw_list]
+
+
+def composition_from_mapping(raw: Any, name: str) -> Composition:
+    line = line_of(raw)
+
+    def fail(message: str, _where: Any = None) -> GazetteerError:
+        return GazetteerError(f"{name}:{line}: composition: {message}")
+
+    if not isinstance(raw, dict):
+        raise GazetteerError(f"{name}:{line}: each composition must be a mapping")
+    fields = _fields(raw, COMPOSITION_FIELDS, ("word", "kind", "layer", "name_en", "after_layers"), fail)
+    for key in ("word", "kind", "layer", "name_en"):
+        if not _is_text(fields[key]):
+            raise fail(f"'{key}' must be a non-empty string")
+    for key in ("after_layers", "qualifiers"):
+        if not _is_words(fields.get(key, [])):
+            raise fail(f"'{key}' must be a list of words")
+    if not fields["after_layers"]:
+        raise fail("'after_layers' must name the layers whose places the word may follow")
+    return Composition(
+        word=fields["word"],
+        kind=fields["kind"],
+        layer=fields["layer"],
+        name_en=fields["name_en"],
+        after_layers=tuple(fields["after_layers"]),
+        qualifiers=tuple(fields.get("qualifiers", [])),
+        origin=f"{name}:{line}",
+    )
 
 
 RULE_FIELDS = {"aliases", "layers", "reason", "unless_followed_by", "unless_preceded_by", "only_near", "window"}

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from baymap.geo._errors import GazetteerError
-from baymap.geo.gazetteer import Alias, Gazetteer, alias_key, sentence_window
+from baymap.geo.gazetteer import DERIVED, Alias, Gazetteer, alias_key, sentence_window
 from baymap.geo.report import Report
 
 
@@ -122,9 +122,28 @@ def mention_rows(
         found += [(t.entry_id, start, end) for t, start, end in waiting if focus.intersection(t.alias.focus)]
         found.sort(key=lambda row: row[1])
     span, label_at = report.sentence_span, report.section_label_at
+    covered = 0
     for entry_id, start, end in found:
+        if start < covered:
+            continue  # inside a name composed from the one before (板芙经济开发区)
+        entry_id, end = composed(gazetteer, folded, entry_id, start, end)
+        covered = end
         left, right = span(start, end)
         yield entry_id, start, end, left, right, label_at(start)
+
+
+def composed(gazetteer: Gazetteer, text: str, entry_id: str, start: int, end: int) -> tuple[str, int]:
+    """A known place and a type word after it (板芙 + 经济开发区) name a new place, derived from the known one."""
+    compositions = gazetteer.compositions_after.get(gazetteer[entry_id].layer)
+    if not compositions:
+        return entry_id, end
+    for composition in compositions:
+        for qualifier in ("", *composition.qualifiers):
+            word = alias_key(qualifier + composition.word)
+            if text.startswith(word, end):
+                name = text[start : end + len(word)]
+                return f"{entry_id}{DERIVED}{name}", end + len(word)
+    return entry_id, end
 
 
 #: A report is about a city when it names it at least this often, and this share of the times it names any

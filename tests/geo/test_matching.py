@@ -160,3 +160,22 @@ def test_a_bare_town_name_inside_a_longer_name_is_not_the_town():
 def test_town_names_that_are_common_words_or_shared_stay_full():
     text = "中山市推进发展。中山加快建设，中山港口升级。三角形的火炬。黄圃镇发展。"
     assert not [m for m in found(text) if m[0].startswith("town_")]  # 三角, 火炬: words; 黄圃镇: two in Guangdong
+
+
+def test_a_known_place_and_a_type_word_name_a_new_place_drawn_where_the_known_one_is():
+    text = "中山市推进发展。中山加快建设，中山港口升级。建设板芙经济开发区，创建小榄省级高新技术产业园。"
+    report = report_from_bytes(text.encode("utf-8"))
+    mentions = mentions_from_report(report, SHIPPED, MATCHER)
+    derived = {m.text: m.entry_id for m in mentions if "+" in m.entry_id}
+    assert derived == {
+        "板芙经济开发区": "town_442000115+板芙经济开发区",
+        "小榄省级高新技术产业园": "town_442000118+小榄省级高新技术产业园",
+    }
+    assert not [m for m in mentions if m.entry_id == "town_442000115"]  # the zone, not also the town
+    zone = SHIPPED["town_442000115+板芙经济开发区"]
+    assert (zone.name_zh, zone.layer, zone.kind) == ("板芙经济开发区", "zones", "economic development zone")
+    assert zone.precision.startswith("derived: location from 板芙镇") and zone.geometry == {"union": ["town_442000115"]}
+
+
+def test_a_longer_name_the_gazetteer_knows_wins_over_a_composition():
+    assert found("推进南沙自贸片区建设。") == [("nansha", "南沙自贸片区")]  # an alias of Nansha itself
