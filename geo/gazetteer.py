@@ -540,21 +540,12 @@ COMPOSITION_FIELDS = {"word", "kind", "layer", "name_en", "after_layers", "quali
 
 def compositions_from_document(doc: dict, name: str) -> list[Composition]:
     """The type words that make a known place's name into a new place's (schema in data/README.md)."""
-    raw_list = doc.get("compositions", [])
-    if not isinstance(raw_list, list):
-        raise GazetteerError(f"{name}:{line_of(doc)}: 'compositions' must be a list")
-    return [composition_from_mapping(raw, name) for raw in raw_list]
+    return [composition_from_mapping(raw, name) for raw in _listed(doc, name, "compositions")]
 
 
 def composition_from_mapping(raw: Any, name: str) -> Composition:
-    line = line_of(raw)
-
-    def fail(message: str, _where: Any = None) -> GazetteerError:
-        return GazetteerError(f"{name}:{line}: composition: {message}")
-
-    if not isinstance(raw, dict):
-        raise GazetteerError(f"{name}:{line}: each composition must be a mapping")
-    fields = _fields(raw, COMPOSITION_FIELDS, ("word", "kind", "layer", "name_en", "after_layers"), fail)
+    required = ("word", "kind", "layer", "name_en", "after_layers")
+    fields, fail = _record(raw, name, "composition", COMPOSITION_FIELDS, required)
     for key in ("word", "kind", "layer", "name_en"):
         if not _is_text(fields[key]):
             raise fail(f"'{key}' must be a non-empty string")
@@ -570,8 +561,28 @@ def composition_from_mapping(raw: Any, name: str) -> Composition:
         name_en=fields["name_en"],
         after_layers=tuple(fields["after_layers"]),
         qualifiers=tuple(fields.get("qualifiers", [])),
-        origin=f"{name}:{line}",
+        origin=f"{name}:{line_of(raw)}",
     )
+
+
+def _listed(doc: dict, name: str, key: str) -> list:
+    """A file's list under `key` (rules, compositions), empty when it has none."""
+    listed = doc.get(key, [])
+    if not isinstance(listed, list):
+        raise GazetteerError(f"{name}:{line_of(doc)}: '{key}' must be a list")
+    return listed
+
+
+def _record(raw: Any, name: str, what: str, allowed: set[str], required: tuple[str, ...]) -> tuple[dict, Fail]:
+    """A rule's or composition's fields, checked for unknown and missing keys, and how to fail at its line."""
+    line = line_of(raw)
+
+    def fail(message: str, _where: Any = None) -> GazetteerError:
+        return GazetteerError(f"{name}:{line}: {what}: {message}")
+
+    if not isinstance(raw, dict):
+        raise GazetteerError(f"{name}:{line}: each {what} must be a mapping")
+    return _fields(raw, allowed, required, fail), fail
 
 
 RULE_FIELDS = {"aliases", "layers", "reason", "unless_followed_by", "unless_preceded_by", "only_near", "window"}
@@ -579,22 +590,12 @@ RULE_FIELDS = {"aliases", "layers", "reason", "unless_followed_by", "unless_prec
 
 def rules_from_document(doc: dict, name: str) -> list[ContextRule]:
     """The context rules of one parsed file."""
-    raw_rules = doc.get("rules", [])
-    if not isinstance(raw_rules, list):
-        raise GazetteerError(f"{name}:{line_of(doc)}: 'rules' must be a list")
-    return [rule_from_mapping(raw, name) for raw in raw_rules]
+    return [rule_from_mapping(raw, name) for raw in _listed(doc, name, "rules")]
 
 
 def rule_from_mapping(raw: Any, name: str) -> ContextRule:
     """One context rule, checked field by field."""
-    line = line_of(raw)
-
-    def fail(message: str, _where: Any = None) -> GazetteerError:
-        return GazetteerError(f"{name}:{line}: rule: {message}")
-
-    if not isinstance(raw, dict):
-        raise GazetteerError(f"{name}:{line}: each rule must be a mapping")
-    fields = _fields(raw, RULE_FIELDS, (), fail)
+    fields, fail = _record(raw, name, "rule", RULE_FIELDS, ())
     for key in ("aliases", "layers", "unless_followed_by", "unless_preceded_by", "only_near"):
         if not _is_words(fields.get(key, [])):
             raise fail(f"'{key}' must be a list of words")
@@ -611,7 +612,7 @@ def rule_from_mapping(raw: Any, name: str) -> ContextRule:
         aliases=tuple(fields.get("aliases", [])),
         layers=tuple(fields.get("layers", [])),
         reason=fields["reason"],
-        origin=f"{name}:{line}",
+        origin=f"{name}:{line_of(raw)}",
         unless_followed_by=tuple(fields.get("unless_followed_by", [])),
         unless_preceded_by=tuple(fields.get("unless_preceded_by", [])),
         only_near=tuple(fields.get("only_near", [])),

@@ -249,3 +249,19 @@ def test_an_alias_focus_names_entries(tmp_path, focus, message):
     )
     with pytest.raises(GazetteerError, match=message):
         load_gazetteer(mine)
+
+
+@pytest.mark.parametrize(
+    ("composition", "message"),
+    [
+        ("{word: 片区, kind: k, layer: zones, name_en: s}", "composition: missing field 'after_layers'"),
+        ("{word: 片区, kind: k, layer: zones, name_en: s, after_layers: []}", "'after_layers' must name the layers"),
+        ("{word: [片区], kind: k, layer: zones, name_en: s, after_layers: [zones]}", "'word' must be a non-empty"),
+        ("{word: 片区, kind: k, layer: zones, name_en: s, after_layers: [zones], near: [x]}", "unknown field 'near'"),
+    ],
+)
+def test_a_malformed_composition_names_file_and_line(tmp_path, composition, message):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(f"entries: []\ncompositions:\n  - {composition}\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=rf"mine\.yaml:3: .*{re.escape(message)}"):
+        load_gazetteer(mine)
