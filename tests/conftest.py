@@ -60,3 +60,10 @@ def build(tmp_path: Path, text: str | bytes, *extra: str) -> Path:
     outdir = tmp_path / "out"
     assert build_map.main([str(report), "-o", str(outdir), "-q", *extra]) == 0
     return outdir
+
+
+def user_gazetteer(tmp_path: Path, text: str) -> Path:
+    """A user's gazetteer file, mine.yaml, holding text: what --gazetteer and --check-gazetteer are given."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(text, encoding="utf-8")
+    return mine

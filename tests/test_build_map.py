@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from baymap import build_map
-from tests.conftest import build
+from tests.conftest import build, user_gazetteer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,8 +78,7 @@ def test_bad_reports_give_one_line_and_write_nothing(tmp_path, content, message)
 
 
 def test_malformed_gazetteer_names_the_file_and_line(tmp_path):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text("entries:\n  - id: x\n    name_zh: 甲\n", encoding="utf-8")
+    mine = user_gazetteer(tmp_path, "entries:\n  - id: x\n    name_zh: 甲\n")
     result = run("-o", str(tmp_path / "out"), "--gazetteer", str(mine))
     assert result.returncode == 1
     assert f"{mine}:2: entry 'x': missing field" in result.stderr.decode()
@@ -140,8 +139,7 @@ def test_check_gazetteer_builds_no_map(tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     assert "the shipped gazetteer:" in result.stdout.decode() and "0 problems" in result.stdout.decode()
     assert not (tmp_path / "baymap-map").exists()
-    mine = tmp_path / "mine.yaml"
-    mine.write_text("entries:\n  - id: x\n    name_zh: 甲\n", encoding="utf-8")
+    mine = user_gazetteer(tmp_path, "entries:\n  - id: x\n    name_zh: 甲\n")
     result = run("--check-gazetteer", "--gazetteer", str(mine), cwd=tmp_path)
     assert result.returncode == 1 and f"{mine}:2: entry 'x': missing field 'name_en'" in result.stderr.decode()
 
@@ -156,11 +154,10 @@ def test_progress_shows_only_on_a_terminal(tmp_path):
 
 
 def test_an_entry_in_a_layer_without_a_style_is_an_error(tmp_path):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(
+    mine = user_gazetteer(
+        tmp_path,
         "entries:\n  - {id: x, name_zh: 某区, name_en: X, aliases: [], aliases_en: [X], layer: parks, kind: park,\n"
         "     geometry: {union: [nansha]}}\n",
-        encoding="utf-8",
     )
     for command in (["--check-gazetteer"], ["-o", str(tmp_path / "out")]):
         result = run(*command, "--gazetteer", str(mine))

@@ -14,6 +14,7 @@ from baymap.geo.gazetteer import ENTRY_FIELDS, HAND_MADE_FORMS, REQUIRED_FIELDS
 from baymap.geo.geometry import geometry_from_entry
 from baymap.geo.matching import matcher_from_gazetteer
 from baymap.layers.styles import load_styles
+from tests.conftest import user_gazetteer
 
 SHIPPED = load_gazetteer()
 README = Path(__file__).resolve().parents[2] / "data" / "README.md"
@@ -49,11 +50,10 @@ def test_every_point_lies_in_the_district_it_names(entry, name, point, within):
 
 
 def test_a_misplaced_point_is_named_by_the_check(tmp_path):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(
+    mine = user_gazetteer(
+        tmp_path,
         "entries:\n  - {id: x, name_zh: 某园, name_en: X, aliases: [], aliases_en: [X], layer: zones, kind: park,\n"
         "     geometry: {point: [113.3, 23.1]}, within: '440115', source: s, precision: approximate}\n",
-        encoding="utf-8",
     )
     _, problems = problems_in_gazetteer(mine)
     assert problems == [f"{mine}:2: entry 'x': its point lies in 海珠区, not 南沙区"]
@@ -64,27 +64,25 @@ def test_every_name_belongs_to_one_entry():
 
 
 def test_a_user_file_claiming_a_shipped_name_is_refused(tmp_path):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(
+    mine = user_gazetteer(
+        tmp_path,
         "entries:\n"
         "  - id: my_nansha\n    name_zh: 南沙\n    name_en: Mine\n    aliases: []\n"
         "    layer: zones\n    kind: zone\n    geometry: {union: [nansha]}\n",
-        encoding="utf-8",
     )
     with pytest.raises(GazetteerError, match="already a name of 'nansha'"):
         matcher_from_gazetteer(load_gazetteer(mine))
 
 
 def test_a_user_file_adds_and_replaces_entries(tmp_path):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(
+    mine = user_gazetteer(
+        tmp_path,
         "entries:\n"
         "  - id: xinzao\n    name_zh: 新造镇\n    name_en: Xinzao\n    aliases: [新造]\n"
         "    layer: cities_districts\n    kind: town\n    geometry: {point: [113.42, 23.04]}\n"
         '    within: "440113"\n    source: test\n    precision: approximate (~2 km)\n'
         "  - id: zhishicheng\n    name_zh: 中新广州知识城\n    name_en: Knowledge City\n    aliases: [知识城]\n"
         "    layer: zones\n    kind: zone\n    geometry: {union: [huangpu]}\n",
-        encoding="utf-8",
     )
     gazetteer = load_gazetteer(mine)
     assert gazetteer["xinzao"].origin == f"{mine}:2"
@@ -129,8 +127,7 @@ def test_a_user_file_adds_and_replaces_entries(tmp_path):
     ],
 )
 def test_malformed_gazetteer_names_file_line_and_field(tmp_path, text, message):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(text, encoding="utf-8")
+    mine = user_gazetteer(tmp_path, text)
     with pytest.raises(GazetteerError, match=message):
         load_gazetteer(mine)
 
@@ -145,11 +142,10 @@ def test_unreadable_gazetteer(tmp_path):
 
 
 def test_an_unknown_adcode_is_named_at_load(tmp_path):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(
+    mine = user_gazetteer(
+        tmp_path,
         "entries:\n  - {id: x, name_zh: 某区, name_en: X, aliases: [], aliases_en: [X], layer: zones, kind: k,\n"
         "     geometry: {boundary: '999999'}}\n",
-        encoding="utf-8",
     )
     with pytest.raises(GazetteerError, match=r"mine\.yaml:2: entry 'x': no shipped boundary has adcode 999999"):
         load_gazetteer(mine)
@@ -178,8 +174,7 @@ def test_the_readme_says_which_entry_fields_are_required_and_which_optional():
     ids=["duplicate-key", "alias", "deep", "note-not-text"],
 )
 def test_yaml_a_gazetteer_never_needs_is_refused_with_file_and_line(tmp_path, text, message):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(text, encoding="utf-8")
+    mine = user_gazetteer(tmp_path, text)
     with pytest.raises(GazetteerError, match=message):
         load_gazetteer(mine)
 
@@ -240,12 +235,11 @@ def test_precision_in_metres_is_a_bounded_whole_number(tmp_path):
     [("[1]", "'focus' must be a list of entry ids"), ("[nowhere]", "refers to unknown entry 'nowhere'")],
 )
 def test_an_alias_focus_names_entries(tmp_path, focus, message):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(
+    mine = user_gazetteer(
+        tmp_path,
         "entries:\n  - {id: x, name_zh: 某某镇, name_en: X, aliases: [{text: 某某, near: [中山], focus: "
         + focus
         + "}], aliases_en: [X], layer: zones, kind: k, geometry: {union: [zhongshan]}}\n",
-        encoding="utf-8",
     )
     with pytest.raises(GazetteerError, match=message):
         load_gazetteer(mine)
@@ -261,7 +255,6 @@ def test_an_alias_focus_names_entries(tmp_path, focus, message):
     ],
 )
 def test_a_malformed_composition_names_file_and_line(tmp_path, composition, message):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(f"entries: []\ncompositions:\n  - {composition}\n", encoding="utf-8")
+    mine = user_gazetteer(tmp_path, f"entries: []\ncompositions:\n  - {composition}\n")
     with pytest.raises(GazetteerError, match=rf"mine\.yaml:3: .*{re.escape(message)}"):
         load_gazetteer(mine)

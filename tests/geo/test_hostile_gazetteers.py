@@ -10,6 +10,7 @@ import yaml
 from baymap.geo import GazetteerError, load_gazetteer
 from baymap.geo import gazetteer as gazetteer_module
 from baymap.geo.checks import problems_in_gazetteer
+from tests.conftest import user_gazetteer
 
 #: One entry, on lines 2 and 3, whose geometry (and any extra fields) a test fills in; 南沙 holds its point.
 ENTRY = (
@@ -24,8 +25,7 @@ def entry(geometry: str = "{point: [113.577, 22.714]}", extra: str = "", aliases
 
 
 def load(tmp_path, text: str):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(text, encoding="utf-8")
+    mine = user_gazetteer(tmp_path, text)
     return load_gazetteer(mine)
 
 
@@ -308,8 +308,7 @@ def test_an_empty_geometry_is_refused_at_load(tmp_path, text, message):
 
 @pytest.mark.parametrize(("text", "message"), EMPTY[:2], ids=["disc-outside-its-district", "zone-of-apart-areas"])
 def test_check_gazetteer_reports_an_empty_geometry(tmp_path, text, message):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(text, encoding="utf-8")
+    mine = user_gazetteer(tmp_path, text)
     with pytest.raises(GazetteerError, match=message):
         problems_in_gazetteer(mine)
 

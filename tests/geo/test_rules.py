@@ -7,6 +7,7 @@ import pytest
 from baymap.geo import GazetteerError, load_gazetteer, mentions_from_report
 from baymap.geo.matching import matcher_from_gazetteer
 from baymap.geo.report import report_from_text
+from tests.conftest import user_gazetteer
 
 SHIPPED = load_gazetteer()
 MATCHER = matcher_from_gazetteer(SHIPPED)
@@ -72,18 +73,16 @@ def test_every_rule_names_known_aliases_and_a_reason():
     ],
 )
 def test_malformed_rules_name_file_and_line(tmp_path, rule, message):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text("entries: []\nrules:\n" + rule, encoding="utf-8")
+    mine = user_gazetteer(tmp_path, "entries: []\nrules:\n" + rule)
     with pytest.raises(GazetteerError, match=f"mine.yaml:3: rule: {message}"):
         load_gazetteer(mine)
 
 
 def test_a_rule_with_a_key_twice_is_refused_at_the_second(tmp_path):
     """YAML would keep only the second `only_near`, silently dropping the first condition."""
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(
+    mine = user_gazetteer(
+        tmp_path,
         "entries: []\nrules:\n  - aliases: [x]\n    reason: r\n    only_near: [y]\n    only_near: [z]\n",
-        encoding="utf-8",
     )
     with pytest.raises(GazetteerError, match=r"mine\.yaml:6: duplicate key 'only_near' \(first at line 5\)"):
         load_gazetteer(mine)
