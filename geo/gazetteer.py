@@ -547,7 +547,7 @@ def composition_from_mapping(raw: Any, name: str) -> Composition:
     required = ("word", "kind", "layer", "name_en", "after_layers")
     fields, fail = _record(raw, name, "composition", COMPOSITION_FIELDS, required)
     for key in ("word", "kind", "layer", "name_en"):
-        if not _is_text(fields[key]):
+        if not is_text(fields[key]):
             raise fail(f"'{key}' must be a non-empty string")
     for key in ("after_layers", "qualifiers"):
         if not _is_words(fields.get(key, [])):
@@ -601,7 +601,7 @@ def rule_from_mapping(raw: Any, name: str) -> ContextRule:
             raise fail(f"'{key}' must be a list of words")
     if not fields.get("aliases") and not fields.get("layers"):
         raise fail("'aliases' or 'layers' must name the names it applies to")
-    if not _is_text(fields.get("reason")):
+    if not is_text(fields.get("reason")):
         raise fail("'reason' must say why the rule exists")
     if not any(fields.get(k) for k in ("unless_followed_by", "unless_preceded_by", "only_near")):
         raise fail("give unless_followed_by, unless_preceded_by or only_near")
@@ -634,7 +634,7 @@ def entry_from_mapping(raw: Any, name: str) -> GazetteerEntry:
         raise GazetteerError(f"{name}:{line}: each entry must be a mapping of fields")
     fields = _fields(raw, ENTRY_FIELDS, REQUIRED_FIELDS, fail)
     for key in ("id", "name_zh", "name_en", "layer", "kind"):
-        if not _is_text(fields[key]):
+        if not is_text(fields[key]):
             raise fail(f"field '{key}' must be a non-empty string")
     for key in OPTIONAL_TEXT_FIELDS:
         if key in fields and not isinstance(fields[key], str):
@@ -685,7 +685,7 @@ def _check_provenance(form: str, fields: Mapping[str, Any], fail: Fail) -> None:
     """Coordinates typed by hand must say where they come from and how precise they are."""
     if form in HAND_MADE_FORMS:
         for key in ("source", "precision"):
-            if not _is_text(fields.get(key)):
+            if not is_text(fields.get(key)):
                 raise fail(f"a '{form}' geometry needs a '{key}' saying where it comes from and how precise it is")
 
 
@@ -710,9 +710,9 @@ def aliases_from_list(raw: Any, fail: Fail, field: str = "aliases") -> tuple[Ali
 
 def _alias_from_item(item: Any, fail: Fail) -> Alias:
     """One alias: a non-empty string, or {text, near: [words], window: positive int}."""
-    if _is_text(item):
+    if is_text(item):
         return Alias(item.strip())
-    if not (isinstance(item, dict) and _is_text(item.get("text"))):
+    if not (isinstance(item, dict) and is_text(item.get("text"))):
         raise fail(f"alias {shown_value(item)} must be a string or a mapping with 'text' and 'near'")
     text = item["text"].strip()
     fields = _fields(item, ALIAS_FIELDS, ("text", "near"), fail, f"alias {quoted(text)}")
@@ -761,10 +761,10 @@ STATION_FIELDS = {"name", "lnglat", "within", "source", "precision"}
 def _check_station(station: Any, fail: Fail) -> None:
     """A line's station: {name, lnglat, within, source, precision}, each of the right type."""
     name = station.get("name") if isinstance(station, dict) else None
-    what = f"station {quoted(name)}" if _is_text(name) else "station"
+    what = f"station {quoted(name)}" if is_text(name) else "station"
     fields = _fields(station, STATION_FIELDS, ("name", "lnglat", "within", "source", "precision"), fail, what)
     for key in ("name", "source", "precision"):
-        if not _is_text(fields[key]):
+        if not is_text(fields[key]):
             raise fail(f"{what}: '{key}' must be a non-empty string", station)
     if not _is_lnglat(fields["lnglat"]):
         raise fail(f"{what}: 'lnglat' must be [longitude, latitude] in WGS-84 degrees", station)
@@ -831,8 +831,8 @@ GEOMETRY_HELP = {
 }
 
 
-def _is_text(v: Any) -> bool:
-    """A string with something in it besides spaces."""
+def is_text(v: Any) -> bool:
+    """A string with something in it besides spaces (a blank name or label would show as nothing)."""
     return isinstance(v, str) and bool(v.strip())
 
 
@@ -843,7 +843,7 @@ def _is_id(v: Any) -> bool:
 
 def _is_words(v: Any) -> bool:
     """A list of non-empty strings (an empty word would match everywhere)."""
-    return isinstance(v, list) and all(_is_text(word) for word in v)
+    return isinstance(v, list) and all(is_text(word) for word in v)
 
 
 def _is_positive_int(v: Any) -> bool:

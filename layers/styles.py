@@ -12,6 +12,7 @@ from baymap.geo.gazetteer import (
     ID_PATTERN,
     GazetteerEntry,
     is_finite_number,
+    is_text,
     line_of,
     parse_yaml_with_lines,
     quoted,
@@ -78,11 +79,6 @@ def _styles_text(path: str | Path | None) -> tuple[str, str]:
         raise GazetteerError(f"{path}: cannot read the styles: {err}") from None
 
 
-def _is_text(value: object) -> bool:
-    """A string with something in it besides spaces (a blank label would leave the layer control empty)."""
-    return isinstance(value, str) and bool(value.strip())
-
-
 def _is_number(value: object, low: float, high: float) -> bool:
     """A finite number from low to high (true/false, .inf and .nan are refused)."""
     return is_finite_number(value) and low <= value <= high
@@ -91,8 +87,8 @@ def _is_number(value: object, low: float, high: float) -> bool:
 #: Every field of a layer style: whether a value is acceptable, and what to write instead.
 STYLE_FIELDS: dict[str, tuple[Callable[[object], bool], str]] = {
     "id": (lambda v: isinstance(v, str) and bool(ID_PATTERN.fullmatch(v)), "lower-case ascii letters, digits, _"),
-    "label_en": (_is_text, "a non-empty string"),
-    "label_zh": (_is_text, "a non-empty string"),
+    "label_en": (is_text, "a non-empty string"),
+    "label_zh": (is_text, "a non-empty string"),
     "color": (lambda v: isinstance(v, str) and bool(COLOUR.fullmatch(v)), "#rrggbb"),
     "fill_color": (lambda v: isinstance(v, str) and bool(COLOUR.fullmatch(v)), "#rrggbb"),
     "fill_opacity": (lambda v: _is_number(v, 0, 1), "a number from 0 to 1"),
@@ -110,7 +106,7 @@ def style_from_mapping(raw: object, name: str) -> LayerStyle:
     if not isinstance(raw, dict):
         raise GazetteerError(f"{name}:{line}: each layer must be a mapping")
     fields = {k: v for k, v in raw.items() if k != "__line__"}
-    layer = quoted(fields["id"]) if _is_text(fields.get("id")) else "'?'"
+    layer = quoted(fields["id"]) if is_text(fields.get("id")) else "'?'"
     unknown = sorted(shown_value(key) for key in fields if key not in STYLE_FIELDS)
     if unknown:
         raise GazetteerError(f"{name}:{line}: layer {layer}: unknown field {unknown[0]}")
