@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -270,12 +270,40 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
         ignore.extend(file_ignore)
         rules.extend(file_rules)
         compositions.extend(file_compositions)
+    entries = with_stations_resolved(entries)
     gazetteer = Gazetteer(
         entries=entries, ignore=tuple(dict.fromkeys(ignore)), rules=tuple(rules), compositions=tuple(compositions)
     )
     check_references(gazetteer)
     check_geometries(gazetteer, entries_depending_on(gazetteer, from_user))
     return gazetteer
+
+
+def with_stations_resolved(entries: dict[str, GazetteerEntry]) -> dict[str, GazetteerEntry]:
+    """Each line's {station: id} written out from that point entry, so every line through it shares its coordinate."""
+    resolved = dict(entries)
+    for entry in entries.values():
+        if entry.form == "line" and any(STATION_REF in s for s in entry.geometry["line"]):
+            stations = [
+                _station_from(entry, s[STATION_REF], entries) if STATION_REF in s else s for s in entry.geometry["line"]
+            ]
+            resolved[entry.id] = replace(entry, geometry={"line": stations})
+    return resolved
+
+
+def _station_from(line: GazetteerEntry, station_id: str, entries: Mapping[str, GazetteerEntry]) -> dict[str, Any]:
+    """A station as a line writes it inline, from the point entry it names."""
+    station = entries.get(station_id)
+    if station is None or station.form != "point":
+        got = "no such entry" if station is None else f"it is a '{station.form}'"
+        raise GazetteerError(f"{line.origin}: entry '{line.id}': station '{station_id}' must be a point entry ({got})")
+    return {
+        "name": station.name_zh,
+        "lnglat": station.geometry["point"],
+        "within": station.within,
+        "source": station.source,
+        "precision": station.precision,
+    }
 
 
 FileParts = tuple[tuple[GazetteerEntry, ...], tuple[str, ...], tuple[ContextRule, ...], tuple[Composition, ...]]
@@ -751,11 +779,18 @@ def _check_line(value: Any, fail: Fail) -> bool:
     if not isinstance(value, list) or len(value) < 2:
         return False
     for station in value:
-        _check_station(station, fail)
+        if isinstance(station, dict) and STATION_REF in station:
+            _fields(station, {STATION_REF}, (STATION_REF,), fail, "station")
+            if not _is_id(station[STATION_REF]):
+                raise fail(f"station: '{STATION_REF}' must be the id of a point entry", station)
+        else:
+            _check_station(station, fail)
     return True
 
 
 STATION_FIELDS = {"name", "lnglat", "within", "source", "precision"}
+#: A station given by reference, {station: <id of a point entry>}: every line through it shares one coordinate.
+STATION_REF = "station"
 
 
 def _check_station(station: Any, fail: Fail) -> None:
@@ -823,7 +858,10 @@ GEOMETRY_HELP = {
     "boundary": "give a six-digit adcode as a string, e.g. '440115'",
     "point": "give [longitude, latitude] in WGS-84 degrees",
     "points": "give a list of at least two [longitude, latitude] pairs",
-    "line": "give a list of at least two stations, each {name, lnglat: [lng, lat], within: adcode, source, precision}",
+    "line": (
+        "give a list of at least two stations, each {name, lnglat: [lng, lat], within: adcode, source, precision}"
+        " or {station: <id of a point entry>}"
+    ),
     "polygon": "give a list of at least three [longitude, latitude] pairs",
     "union": "give a list of entry ids",
     "disc": f"give {{center: [lng, lat], area_km2: number up to {MAX_AREA_KM2}}}",

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 import shapely
+import yaml
 
 from baymap.geo import GazetteerError, load_gazetteer
 from baymap.geo.checks import district_problem, points_of, problems_in_gazetteer
 from baymap.geo.gazetteer import ENTRY_FIELDS, HAND_MADE_FORMS, REQUIRED_FIELDS
+from baymap.geo.gazetteer import SHIPPED as SHIPPED_FILES
 from baymap.geo.geometry import geometry_from_entry
 from baymap.geo.matching import matcher_from_gazetteer
+from baymap.geo.shipped import data_file
 from baymap.layers.styles import load_styles
 from tests.conftest import user_gazetteer
 
@@ -258,3 +261,45 @@ def test_a_malformed_composition_names_file_and_line(tmp_path, composition, mess
     mine = user_gazetteer(tmp_path, f"entries: []\ncompositions:\n  - {composition}\n")
     with pytest.raises(GazetteerError, match=rf"mine\.yaml:3: .*{re.escape(message)}"):
         load_gazetteer(mine)
+
+
+LINE_THROUGH_STATIONS = (
+    "entries:\n  - {id: my_line, name_zh: 测试线, name_en: Test line, aliases: [测试线], layer: corridors, kind: k,\n"
+    "     source: s, precision: p, geometry: {line: [{station: guangzhou_east_station}, {station: STATION}]}}\n"
+)
+
+
+def test_a_line_through_station_entries_takes_their_coordinates(tmp_path, gazetteer):
+    """Two lines through 广州东站 draw it at one coordinate: the station entry's own, with its source."""
+    mine = user_gazetteer(tmp_path, LINE_THROUGH_STATIONS.replace("STATION", "guangzhou_south_station"))
+    line = load_gazetteer(mine)["my_line"].geometry["line"]
+    east, south = gazetteer["guangzhou_east_station"], gazetteer["guangzhou_south_station"]
+    assert [s["lnglat"] for s in line] == [east.geometry["point"], south.geometry["point"]]
+    assert [s["name"] for s in line] == ["广州东站", "广州南站"]
+    assert line[0]["source"] == east.source and line[0]["within"] == east.within
+
+
+@pytest.mark.parametrize(
+    ("station", "message"),
+    [
+        ("nowhere", r"mine\.yaml:2: entry 'my_line': station 'nowhere' must be a point entry \(no such entry\)"),
+        ("tianhe", r"mine\.yaml:2: entry 'my_line': station 'tianhe' must be a point entry \(it is a 'boundary'\)"),
+        ("guangzhou_south_station, name: x", r"mine\.yaml:3: entry 'my_line': station: unknown field 'name'"),
+    ],
+)
+def test_a_station_reference_must_name_a_point_entry(tmp_path, station, message):
+    mine = user_gazetteer(tmp_path, LINE_THROUGH_STATIONS.replace("STATION", station))
+    with pytest.raises(GazetteerError, match=message):
+        load_gazetteer(mine)
+
+
+def test_a_shipped_line_goes_through_a_station_entry_rather_than_a_copy_of_it():
+    """A station written out inline drifts from the station's own entry; lines reference it by id instead."""
+    stations = {e.name_zh for e in SHIPPED if e.form == "point" and e.name_zh.endswith("站")}
+    copies = []
+    for name in SHIPPED_FILES:
+        for raw in (yaml.safe_load(data_file(name).read_text(encoding="utf-8")) or {}).get("entries", []):
+            for station in raw["geometry"].get("line", []):
+                if "name" in station and station["name"].split()[0] in stations:
+                    copies.append((raw["id"], station["name"]))
+    assert copies == []
