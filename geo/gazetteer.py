@@ -149,6 +149,8 @@ class Composition:
     after_layers: tuple[str, ...]
     qualifiers: tuple[str, ...] = ()
     """Words that may stand between the place and the type word: 小榄 + 省级 + 高新技术产业园."""
+    names: int = 0
+    """Up to this many characters of a name of its own may stand between: 徐闻县 + 大水桥 + 水库."""
     origin: str = ""
 
 
@@ -163,6 +165,8 @@ class Gazetteer:
     """Phrases that contain a name but are not that place (a company, a person…)."""
     rules: tuple[ContextRule, ...] = ()
     compositions: tuple[Composition, ...] = ()
+    name_breaks: tuple[str, ...] = ()
+    """Words that never stand inside a place's own name (的, 建设…): where a composition's name would end."""
 
     @cached_property
     def compositions_after(self) -> dict[str, tuple[Composition, ...]]:
@@ -261,7 +265,8 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
     ignore: list[str] = []
     rules: list[ContextRule] = []
     compositions: list[Composition] = []
-    for index, (file_entries, file_ignore, file_rules, file_compositions) in enumerate(parts):
+    name_breaks: list[str] = []
+    for index, (file_entries, file_ignore, file_rules, file_compositions, file_breaks) in enumerate(parts):
         is_user = index >= len(parts) - len(paths)
         for entry in file_entries:
             entries[entry.id] = entry
@@ -270,9 +275,14 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
         ignore.extend(file_ignore)
         rules.extend(file_rules)
         compositions.extend(file_compositions)
+        name_breaks.extend(file_breaks)
     entries = with_stations_resolved(entries)
     gazetteer = Gazetteer(
-        entries=entries, ignore=tuple(dict.fromkeys(ignore)), rules=tuple(rules), compositions=tuple(compositions)
+        entries=entries,
+        ignore=tuple(dict.fromkeys(ignore)),
+        rules=tuple(rules),
+        compositions=tuple(compositions),
+        name_breaks=tuple(dict.fromkeys(name_breaks)),
     )
     check_references(gazetteer)
     check_geometries(gazetteer, entries_depending_on(gazetteer, from_user))
@@ -306,7 +316,9 @@ def _station_from(line: GazetteerEntry, station_id: str, entries: Mapping[str, G
     }
 
 
-FileParts = tuple[tuple[GazetteerEntry, ...], tuple[str, ...], tuple[ContextRule, ...], tuple[Composition, ...]]
+FileParts = tuple[
+    tuple[GazetteerEntry, ...], tuple[str, ...], tuple[ContextRule, ...], tuple[Composition, ...], tuple[str, ...]
+]
 
 
 def _parts_of(name: str, text: str) -> FileParts:
@@ -315,7 +327,8 @@ def _parts_of(name: str, text: str) -> FileParts:
     check_document_keys(doc, name)
     entries = tuple(entries_from_document(doc, name))
     rules = tuple(rules_from_document(doc, name))
-    return entries, tuple(ignore_from_document(doc, name)), rules, tuple(compositions_from_document(doc, name))
+    compositions = tuple(compositions_from_document(doc, name))
+    return entries, tuple(ignore_from_document(doc, name)), rules, compositions, tuple(name_breaks_from(doc, name))
 
 
 @cache
@@ -509,7 +522,7 @@ def quoted(name: Any) -> str:
 # ---------------------------------------------------------------- the schema: every level strict
 
 #: The top-level keys of a gazetteer file.
-DOCUMENT_FIELDS = {"entries", "ignore", "rules", "compositions"}
+DOCUMENT_FIELDS = {"entries", "ignore", "rules", "compositions", "name_breaks"}
 
 
 def check_document_keys(doc: Any, name: str) -> None:
@@ -555,6 +568,14 @@ def entries_from_document(doc: Any, name: str) -> Iterable[GazetteerEntry]:
         yield entry
 
 
+def name_breaks_from(doc: dict, name: str) -> list[str]:
+    """The words that end a composed name (a verb, 的, 和): 建设大水桥水库 is no place called 建设大水桥."""
+    breaks = doc.get("name_breaks", [])
+    if not _is_words(breaks):
+        raise GazetteerError(f"{name}:{line_of(doc)}: 'name_breaks' must be a list of words")
+    return breaks
+
+
 def ignore_from_document(doc: dict, name: str) -> list[str]:
     """The phrases that contain a name but are not that place."""
     ignore = doc.get("ignore", [])
@@ -563,7 +584,9 @@ def ignore_from_document(doc: dict, name: str) -> list[str]:
     return ignore
 
 
-COMPOSITION_FIELDS = {"word", "kind", "layer", "name_en", "after_layers", "qualifiers"}
+COMPOSITION_FIELDS = {"word", "kind", "layer", "name_en", "after_layers", "qualifiers", "names"}
+#: The longest name of its own a composition may take between the known place and the type word.
+MAX_COMPOSED_NAME = 8
 
 
 def compositions_from_document(doc: dict, name: str) -> list[Composition]:
@@ -582,6 +605,9 @@ def composition_from_mapping(raw: Any, name: str) -> Composition:
             raise fail(f"'{key}' must be a list of words")
     if not fields["after_layers"]:
         raise fail("'after_layers' must name the layers whose places the word may follow")
+    names = fields.get("names", 0)
+    if not (isinstance(names, int) and not isinstance(names, bool) and 0 <= names <= MAX_COMPOSED_NAME):
+        raise fail(f"'names' must be a whole number from 0 to {MAX_COMPOSED_NAME} (got {shown_value(names)})")
     return Composition(
         word=fields["word"],
         kind=fields["kind"],
@@ -589,6 +615,7 @@ def composition_from_mapping(raw: Any, name: str) -> Composition:
         name_en=fields["name_en"],
         after_layers=tuple(fields["after_layers"]),
         qualifiers=tuple(fields.get("qualifiers", [])),
+        names=names,
         origin=f"{name}:{line_of(raw)}",
     )
 

@@ -56,25 +56,41 @@ class _Target:
 
 
 def matcher_from_gazetteer(gazetteer: Gazetteer) -> ahocorasick.Automaton:
-    """An automaton over every alias key; an alias claimed by two entries is an error."""
+    """An automaton over every alias key, each to the entries it may name.
+
+    A name may belong to several entries only when each of them needs evidence for it (`near` words or a
+    report `focus`): 黄圃镇 is a town of Zhongshan and one of Lechang, and the report says which. A name one
+    entry holds outright and another claims too is an error.
+    """
     automaton = ahocorasick.Automaton()
-    owners: dict[str, str] = {}
+    owners: dict[str, list[_Target]] = {}
     for entry in gazetteer:
         for alias in entry.aliases:
             key = alias_key(alias.text)
-            if owners.get(key, entry.id) != entry.id:
+            targets = owners.setdefault(key, [])
+            if any(t.entry_id == entry.id for t in targets):
+                continue
+            if targets and not (_is_gated(alias) and all(_is_gated(t.alias) for t in targets)):
+                first = targets[0].entry_id
                 raise GazetteerError(
                     f"{entry.origin}: entry '{entry.id}': alias '{alias.text}' is already a name of "
-                    f"'{owners[key]}' ({gazetteer[owners[key]].origin}); a name must belong to one entry"
+                    f"'{first}' ({gazetteer[first].origin}); a name must belong to one entry, unless every "
+                    "entry that has it needs evidence for it ('near' words or 'focus')"
                 )
-            owners[key] = entry.id
-            automaton.add_word(key, (key, _Target(entry.id, alias)))
+            targets.append(_Target(entry.id, alias))
+    for key, targets in owners.items():
+        automaton.add_word(key, (key, tuple(targets)))
     for phrase in gazetteer.ignore:
         key = alias_key(phrase)
         if key not in owners:
-            automaton.add_word(key, (key, _Target(None, None)))
+            automaton.add_word(key, (key, (_Target(None, None),)))
     automaton.make_automaton()
     return automaton
+
+
+def _is_gated(alias: Alias | None) -> bool:
+    """Whether a name counts only with evidence: words near it, or a report about its place."""
+    return alias is not None and bool(alias.near or alias.focus)
 
 
 def mentions_from_report(
@@ -105,45 +121,67 @@ def mention_rows(
     rules = gazetteer.rules_by_key
     folded = report.normalised
     found: list[tuple[str, int, int]] = []
-    waiting: list[tuple[_Target, int, int]] = []  # names that count if the report turns out to be about their city
-    for last, (key, target) in matcher.iter_long(folded):
+    waiting: list[
+        tuple[tuple[_Target, ...], int, int]
+    ] = []  # names that count if the report turns out to be about their city
+    for last, (key, targets) in matcher.iter_long(folded):
         start, end = last + 1 - len(key), last + 1
-        if target.entry_id is None:
+        if targets[0].entry_id is None:
             continue
         if key in rules and not all(rule.allows(folded, start, end) for rule in rules[key]):
             continue
-        if target.needs_context and not _fits_context(folded, start, end, target.alias):
-            if target.alias.focus:
-                waiting.append((target, start, end))
-            continue
-        found.append((target.entry_id, start, end))
+        fitting = [t for t in targets if not t.needs_context or _fits_context(folded, start, end, t.alias)]
+        if len(fitting) == 1:
+            found.append((fitting[0].entry_id, start, end))
+        elif not fitting and any(t.alias.focus for t in targets):
+            waiting.append((targets, start, end))
+        # two entries with evidence for one name: the report does not say which, so neither is mapped
     if waiting:
         focus = report_focus(found, gazetteer.focus_ids)
-        found += [(t.entry_id, start, end) for t, start, end in waiting if focus.intersection(t.alias.focus)]
+        for targets, start, end in waiting:
+            about = [t for t in targets if focus.intersection(t.alias.focus)]
+            if len(about) == 1:
+                found.append((about[0].entry_id, start, end))
         found.sort(key=lambda row: row[1])
     span, label_at = report.sentence_span, report.section_label_at
     covered = 0
-    for entry_id, start, end in found:
+    for index, (entry_id, start, end) in enumerate(found):
         if start < covered:
             continue  # inside a name composed from the one before (板芙经济开发区)
-        entry_id, end = composed(gazetteer, folded, entry_id, start, end)
+        limit = found[index + 1][1] if index + 1 < len(found) else len(folded)
+        entry_id, end = composed(gazetteer, folded, entry_id, start, end, limit)
         covered = end
         left, right = span(start, end)
         yield entry_id, start, end, left, right, label_at(start)
 
 
-def composed(gazetteer: Gazetteer, text: str, entry_id: str, start: int, end: int) -> tuple[str, int]:
-    """A known place and a type word after it (板芙 + 经济开发区) name a new place, derived from the known one."""
+def composed(gazetteer: Gazetteer, text: str, entry_id: str, start: int, end: int, limit: int) -> tuple[str, int]:
+    """A known place and a type word after it (板芙 + 经济开发区) name a new place, derived from the known one.
+
+    A composition with `names` also takes a short name of its own before the word (徐闻县 + 大水桥 + 水库), one
+    that runs into no other known name (before `limit`) and holds none of the gazetteer's `name_breaks`.
+    """
     compositions = gazetteer.compositions_after.get(gazetteer[entry_id].layer)
     if not compositions:
         return entry_id, end
-    for composition in compositions:
-        for qualifier in ("", *composition.qualifiers):
-            word = alias_key(qualifier + composition.word)
-            if text.startswith(word, end):
-                name = text[start : end + len(word)]
-                return f"{entry_id}{DERIVED}{name}", end + len(word)
+    longest = max(c.names for c in compositions)
+    for length in range(0, longest + 1):
+        if length and (end + length > limit or not _is_own_name(text[end : end + length], gazetteer.name_breaks)):
+            break
+        for composition in compositions:
+            if length > composition.names:
+                continue
+            for qualifier in ("", *composition.qualifiers) if not length else ("",):
+                word = alias_key(qualifier + composition.word)
+                if text.startswith(word, end + length):
+                    name = text[start : end + length + len(word)]
+                    return f"{entry_id}{DERIVED}{name}", end + length + len(word)
     return entry_id, end
+
+
+def _is_own_name(text: str, breaks: tuple[str, ...]) -> bool:
+    """Chinese characters only, none of them a word that ends a name (的, 建设, 和…)."""
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text) and not any(word in text for word in breaks)
 
 
 #: A report is about a city when it names it at least this often, and this share of the times it names any

@@ -77,6 +77,18 @@ def test_a_user_file_claiming_a_shipped_name_is_refused(tmp_path):
         matcher_from_gazetteer(load_gazetteer(mine))
 
 
+def test_a_name_may_be_shared_only_by_entries_that_each_need_evidence_for_it(tmp_path):
+    """Two towns called 黄圃镇 may share it, each near its own county; a name held outright is one entry's."""
+    shared = {"text": "黄圃镇", "near": ["中山"], "focus": ["zhongshan"]}
+    text = "entries:\n  - {id: mine, name_zh: 某镇, name_en: Mine, aliases: [ALIAS], layer: zones, kind: k,\n"
+    text += "     geometry: {union: [nansha]}}\n"
+    gated = user_gazetteer(tmp_path, text.replace("ALIAS", str(shared)))
+    matcher_from_gazetteer(load_gazetteer(gated))
+    outright = user_gazetteer(tmp_path, text.replace("ALIAS", "黄圃镇"))
+    with pytest.raises(GazetteerError, match="alias '黄圃镇' is already a name of 'town_440281110'.*unless every entry"):
+        matcher_from_gazetteer(load_gazetteer(outright))
+
+
 def test_a_user_file_adds_and_replaces_entries(tmp_path):
     mine = user_gazetteer(
         tmp_path,
@@ -255,11 +267,19 @@ def test_an_alias_focus_names_entries(tmp_path, focus, message):
         ("{word: 片区, kind: k, layer: zones, name_en: s, after_layers: []}", "'after_layers' must name the layers"),
         ("{word: [片区], kind: k, layer: zones, name_en: s, after_layers: [zones]}", "'word' must be a non-empty"),
         ("{word: 片区, kind: k, layer: zones, name_en: s, after_layers: [zones], near: [x]}", "unknown field 'near'"),
+        ("{word: 水库, kind: k, layer: zones, name_en: s, after_layers: [zones], names: 9}", "'names' must be a whole"),
+        ("{word: 水库, kind: k, layer: zones, name_en: s, after_layers: [zones], names: true}", "(got True)"),
     ],
 )
 def test_a_malformed_composition_names_file_and_line(tmp_path, composition, message):
     mine = user_gazetteer(tmp_path, f"entries: []\ncompositions:\n  - {composition}\n")
     with pytest.raises(GazetteerError, match=rf"mine\.yaml:3: .*{re.escape(message)}"):
+        load_gazetteer(mine)
+
+
+def test_name_breaks_must_be_words(tmp_path):
+    mine = user_gazetteer(tmp_path, "entries: []\nname_breaks: [的, 2]\n")
+    with pytest.raises(GazetteerError, match=r"mine\.yaml:1: 'name_breaks' must be a list of words"):
         load_gazetteer(mine)
 
 

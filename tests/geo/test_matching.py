@@ -157,9 +157,25 @@ def test_a_bare_town_name_inside_a_longer_name_is_not_the_town():
     assert not [m for m in found(text) if m[0].startswith("town_")]
 
 
-def test_town_names_that_are_common_words_or_shared_stay_full():
-    text = "中山市推进发展。中山加快建设，中山港口升级。三角形的火炬。黄圃镇发展。"
-    assert not [m for m in found(text) if m[0].startswith("town_")]  # 三角, 火炬: words; 黄圃镇: two in Guangdong
+def test_town_names_that_are_common_words_stay_full():
+    text = "中山市推进发展。中山加快建设，中山港口升级。三角形的火炬。"
+    assert not [m for m in found(text) if m[0].startswith("town_")]  # 三角, 火炬: words, not 三角镇, 火炬街道
+
+
+#: 黄圃镇 is a town of Zhongshan (442000101) and one of Lechang, Shaoguan (440281110).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中山市推进发展。中山加快建设，中山港口升级。黄圃镇发展食品产业。", ["town_442000101"]),  # the report's focus
+        ("广州推进发展。乐昌市黄圃镇发展。", ["town_440281110"]),  # the full name with its county
+        ("广州推进发展。韶关黄圃镇发展农业。", ["town_440281110"]),  # its city close by
+        ("广州推进发展。黄圃镇发展。", []),  # no evidence: not guessed
+        ("中山和韶关推进发展。中山、韶关的黄圃镇发展。", []),  # evidence for both: not guessed
+    ],
+    ids=["focus", "full-name", "near", "no-evidence", "both"],
+)
+def test_a_name_two_towns_share_is_mapped_only_where_the_report_says_which(text, expected):
+    assert [m[0] for m in found(text) if m[0].startswith("town_")] == expected
 
 
 def test_a_known_place_and_a_type_word_name_a_new_place_drawn_where_the_known_one_is():
@@ -175,6 +191,24 @@ def test_a_known_place_and_a_type_word_name_a_new_place_drawn_where_the_known_on
     zone = SHIPPED["town_442000115+板芙经济开发区"]
     assert (zone.name_zh, zone.layer, zone.kind) == ("板芙经济开发区", "zones", "economic development zone")
     assert zone.precision.startswith("derived: location from 板芙镇") and zone.geometry == {"union": ["town_442000115"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("湛江推进发展。建设徐闻县大水桥水库。", {"徐闻县大水桥水库": "xuwen+徐闻县大水桥水库"}),
+        ("湛江推进发展。高州市根子镇柏桥村发展荔枝。", {"根子镇柏桥村": "town_440981104+根子镇柏桥村"}),
+        ("广州推进发展。支持中山东区软件园发展。", {"中山东区软件园": "zhongshan+中山东区软件园"}),
+        ("湛江推进发展。徐闻县推进大水桥水库建设。", {}),  # 推进 is no part of a name
+        ("湛江推进发展。徐闻县和大水桥水库。", {}),  # nor is 和
+        ("湛江推进发展。徐闻县大水桥北边的小水库。", {}),  # too long a name: not composed
+        ("中山推进发展。中山市小榄镇东升村。", {"小榄镇东升村": "town_442000118+小榄镇东升村"}),  # the nearer place
+    ],
+    ids=["reservoir", "village", "park", "verb", "conjunction", "too-long", "nearer-place"],
+)
+def test_a_known_place_a_short_name_and_a_type_word_name_a_place_within_the_known_one(text, expected):
+    mentions = mentions_from_report(report_from_bytes(text.encode("utf-8")), SHIPPED, MATCHER)
+    assert {m.text: m.entry_id for m in mentions if "+" in m.entry_id} == expected
 
 
 def test_a_longer_name_the_gazetteer_knows_wins_over_a_composition():
