@@ -77,8 +77,10 @@ COMMON_WORD = 20
 FAMOUS_ELSEWHERE = 250
 #: Where a bare name counts: with its county or city named this close, or anywhere in a report about its city.
 BARE_NAME_WINDOW = 20
-#: Only towns and townships get a bare name: a subdistrict's is often a plain word of the city (滨江, 西村, 东区).
+#: Towns and townships get a bare name; a subdistrict only a long one: a short one is often a plain word of
+#: the city (滨江, 西村, 东区), a longer one the place's own name (三元里, 华强北, 五桂山).
 BARE_NAME_KINDS = ("town", "township")
+SUBDISTRICT_BARE_LENGTH = 3
 #: A bare name ending like an administrative unit reads as one (九市镇's 九市 is "nine cities"): none is made.
 ADMIN_ENDINGS = ("市", "区", "县", "镇", "乡")
 #: A bare name followed by these is part of a longer name (大广海湾, 广佛东环城际, 长潭水库), not the town.
@@ -264,10 +266,33 @@ def jieba_words() -> dict[str, tuple[int, str]]:
     return words
 
 
+def is_everyday_word(name: str, words: dict[str, tuple[int, str]]) -> bool:
+    """A word such as 港口 'port' or 三角 'triangle': 中山港口 is Zhongshan's ports, not 港口镇."""
+    freq, tag = words.get(name, (0, ""))
+    return freq >= COMMON_WORD and not tag.startswith("ns")
+
+
 def is_common_word(name: str, words: dict[str, tuple[int, str]]) -> bool:
     """Whether a bare town name is an everyday word, or a place better known elsewhere (see COMMON_WORD)."""
     freq, tag = words.get(name, (0, ""))
     return freq >= (FAMOUS_ELSEWHERE if tag.startswith("ns") else COMMON_WORD)
+
+
+def prefixed_names(town: dict[str, str], boundaries: dict, county_entry: dict[str, str]) -> list[str]:
+    """东莞长安, 中山三角镇: the city or county in front is evidence enough, even for a place famous elsewhere."""
+    full, adcode = town["name"], town["areaCode"]
+    if township_type(full)[1] not in BARE_NAME_KINDS:
+        return []
+    city = adcode[:4] + "00" if adcode[:4] + "00" in county_entry else adcode
+    prefixes = dict.fromkeys(county_short_name(boundaries[code].name_zh) for code in (adcode, city))
+    names = dict.fromkeys((full, bare_name(full)) if len(bare_name(full)) >= 2 else (full,))
+    return [prefix + name for prefix in prefixes for name in names]
+
+
+def starts_with_its_city(bare: str, adcode: str, boundaries: dict, county_entry: dict[str, str]) -> bool:
+    """中山港 (a subdistrict of 中山) would swallow the city in 中山港口升级: such a name stays full."""
+    city = adcode[:4] + "00" if adcode[:4] + "00" in county_entry else adcode
+    return any(bare.startswith(county_short_name(boundaries[code].name_zh)) for code in (adcode, city))
 
 
 def bare_alias(bare: str, adcode: str, boundaries: dict, county_entry: dict[str, str]) -> dict:
@@ -315,6 +340,8 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
 
     zh_count = Counter(alias_key(t["name"]) for t in townships)
     words = jieba_words()
+    prefixed = {t["code"]: prefixed_names(t, boundaries, county_entry) for t in townships}
+    prefixed_count = Counter(alias_key(name) for names in prefixed.values() for name in names)
     english = {t["code"]: f"{pinyin(bare_name(t['name']))} {township_type(t['name'])[2]}" for t in townships}
     en_count = Counter(alias_key(name) for name in english.values())
     entries = []
@@ -339,13 +366,21 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
             and key not in taken
             and key not in zh_count
             and not bare.endswith(ADMIN_ENDINGS)
-            and kind in BARE_NAME_KINDS
+            and (kind in BARE_NAME_KINDS or len(bare) >= SUBDISTRICT_BARE_LENGTH)
+            and not starts_with_its_city(bare, adcode, boundaries, county_entry)
         ):
             if is_common_word(bare, words):
                 counts["bare name left out: a common word"] += 1
             else:
                 aliases.append(bare_alias(bare, adcode, boundaries, county_entry))
                 counts["with its bare name, where the county or city is near or the report's focus"] += 1
+        has_bare = len(aliases) > 1 and any(isinstance(a, dict) and a["text"] == bare for a in aliases)
+        for name in prefixed[code]:
+            if name.endswith(bare) and (has_bare or alias_key(bare) in taken or is_everyday_word(bare, words)):
+                continue  # 潼湖 counts near 惠州 already, or names another place: 惠州潼湖 would swallow 潼湖生态智慧区
+            if prefixed_count[alias_key(name)] == 1 and alias_key(name) not in taken | zh_count.keys():
+                aliases.append(name)
+                counts["names written with the city or county in front (东莞长安)"] += 1
         entry = {
             "id": f"town_{code}",
             "name_zh": name_zh,
