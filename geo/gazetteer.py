@@ -18,6 +18,7 @@ import yaml
 
 from baymap.geo._errors import GazetteerError
 from baymap.geo.boundaries import load_boundaries
+from baymap.geo.parse_cache import cached
 from baymap.geo.report import FOLDED_SENTENCE_END, normalise_for_matching
 from baymap.geo.shipped import data_file
 
@@ -156,6 +157,34 @@ class Composition:
 
 #: Joins a derived entry's id: the known place's id, then the new name (town_442000115+板芙经济开发区).
 DERIVED = "+"
+#: Joins the places of a derived corridor's id, in order: zhanjiang>town_440825103+湛江至海安铁路.
+THROUGH = ">"
+
+
+@dataclass(frozen=True)
+class CorridorWord:
+    """A word that makes a chain of places a corridor: 广州至汕尾 + 铁路."""
+
+    word: str
+    kind: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Connections:
+    """Places joined by 至 or － before a corridor word (湛江至海安铁路, 香港－深圳－惠州－汕尾海上旅游航线).
+
+    The chain becomes a corridor of its own, drawn straight through the places and marked as derived, when a
+    corridor word follows it within `reach` characters of the same clause (a list of chains may share one word:
+    广州至汕尾、深圳至茂名等铁路).
+    """
+
+    joiners: tuple[str, ...] = ()
+    words: tuple[CorridorWord, ...] = ()
+    member_layers: tuple[str, ...] = ()
+    layer: str = "corridors"
+    reach: int = 0
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +196,7 @@ class Gazetteer:
     compositions: tuple[Composition, ...] = ()
     name_breaks: tuple[str, ...] = ()
     """Words that never stand inside a place's own name (的, 建设…): where a composition's name would end."""
+    connections: Connections = Connections()
 
     @cached_property
     def compositions_after(self) -> dict[str, tuple[Composition, ...]]:
@@ -183,6 +213,8 @@ class Gazetteer:
 
     def derived_entry(self, entry_id: str) -> GazetteerEntry:
         """The entry for `<known id>+<new name>`, made once: where the known place is, saying so."""
+        if entry_id not in self._derived and THROUGH in entry_id.partition(DERIVED)[0]:
+            self._derived[entry_id] = self._corridor_entry(entry_id)
         if entry_id not in self._derived:
             base_id, _, name = entry_id.partition(DERIVED)
             base = self.entries[base_id]
@@ -204,6 +236,29 @@ class Gazetteer:
             )
         return self._derived[entry_id]
 
+    def _corridor_entry(self, entry_id: str) -> GazetteerEntry:
+        """`<id>><id>…+<name>`: a corridor drawn straight through those places, in order, saying so."""
+        ids, _, name = entry_id.partition(DERIVED)
+        places = [self.entries[i] for i in ids.split(THROUGH)]
+        word = next((w for w in self.connections.words if name.endswith(w.word)), None)
+        route = "–".join(p.name_en for p in places)
+        through = "、".join(p.name_zh for p in places)
+        return GazetteerEntry(
+            id=entry_id,
+            name_zh=name,
+            name_en=f"{route} {word.name_en}" if word else route,
+            aliases=(Alias(name),),
+            layer=self.connections.layer,
+            kind=word.kind if word else "corridor",
+            geometry={"through": [p.id for p in places]},
+            within=None,
+            source="; ".join(dict.fromkeys(p.source for p in places if p.source)),
+            precision=f"derived: drawn straight through {through}; the route itself is not in the gazetteer",
+            note=f"{name} is not in the gazetteer: drawn as a straight line through {through}",
+            origin=places[0].origin,
+            precision_m=None,
+        )
+
     @cached_property
     def rules_by_key(self) -> dict[str, tuple[ContextRule, ...]]:
         """The context rules by the normalised name they apply to (a layer's rules under each of its names)."""
@@ -221,6 +276,16 @@ class Gazetteer:
                     if not alias.text.isascii():  # the words are Chinese; Latin names stand as whole words already
                         by_key.setdefault(alias_key(alias.text), []).append(rule)
         return {k: tuple(dict.fromkeys(v)) for k, v in by_key.items()}
+
+    @cached_property
+    def plain_names(self) -> dict[str, str]:
+        """Each normalised name that one entry holds outright (no `near` or `focus` needed), to that entry."""
+        owners: dict[str, str] = {}
+        for entry in self:
+            for alias in entry.aliases:
+                if not (alias.near or alias.focus):
+                    owners.setdefault(alias_key(alias.text), entry.id)
+        return owners
 
     @cached_property
     def focus_ids(self) -> frozenset[str]:
@@ -266,7 +331,10 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
     rules: list[ContextRule] = []
     compositions: list[Composition] = []
     name_breaks: list[str] = []
-    for index, (file_entries, file_ignore, file_rules, file_compositions, file_breaks) in enumerate(parts):
+    connections = Connections()
+    for index, (file_entries, file_ignore, file_rules, file_compositions, file_breaks, file_connections) in enumerate(
+        parts
+    ):
         is_user = index >= len(parts) - len(paths)
         for entry in file_entries:
             entries[entry.id] = entry
@@ -276,6 +344,7 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
         rules.extend(file_rules)
         compositions.extend(file_compositions)
         name_breaks.extend(file_breaks)
+        connections = file_connections or connections
     entries = with_stations_resolved(entries)
     gazetteer = Gazetteer(
         entries=entries,
@@ -283,6 +352,7 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
         rules=tuple(rules),
         compositions=tuple(compositions),
         name_breaks=tuple(dict.fromkeys(name_breaks)),
+        connections=connections,
     )
     check_references(gazetteer)
     check_geometries(gazetteer, entries_depending_on(gazetteer, from_user))
@@ -317,7 +387,12 @@ def _station_from(line: GazetteerEntry, station_id: str, entries: Mapping[str, G
 
 
 FileParts = tuple[
-    tuple[GazetteerEntry, ...], tuple[str, ...], tuple[ContextRule, ...], tuple[Composition, ...], tuple[str, ...]
+    tuple[GazetteerEntry, ...],
+    tuple[str, ...],
+    tuple[ContextRule, ...],
+    tuple[Composition, ...],
+    tuple[str, ...],
+    Connections | None,
 ]
 
 
@@ -328,16 +403,19 @@ def _parts_of(name: str, text: str) -> FileParts:
     entries = tuple(entries_from_document(doc, name))
     rules = tuple(rules_from_document(doc, name))
     compositions = tuple(compositions_from_document(doc, name))
-    return entries, tuple(ignore_from_document(doc, name)), rules, compositions, tuple(name_breaks_from(doc, name))
+    breaks = tuple(name_breaks_from(doc, name))
+    return entries, tuple(ignore_from_document(doc, name)), rules, compositions, breaks, connections_from(doc, name)
 
 
 @cache
 def _shipped_parts() -> tuple[FileParts, ...]:
-    """The shipped files, parsed once per process: every build and check starts from them (records are frozen)."""
-    return tuple(
-        _parts_of(str(data_file(name)), data_file(name).read_text(encoding="utf-8"))
-        for name in SHIPPED
-        if data_file(name).is_file()
+    """The shipped files, parsed once per process and cached per user (records are frozen, so they are shared)."""
+    texts = {str(data_file(name)): data_file(name).read_bytes() for name in SHIPPED if data_file(name).is_file()}
+    code = (Path(__file__).read_bytes(), Path(__file__).with_name("report.py").read_bytes())
+    return cached(
+        "gazetteer",
+        [*code, *(name.encode() + b"\0" + text for name, text in texts.items())],
+        lambda: tuple(_parts_of(name, text.decode("utf-8")) for name, text in texts.items()),
     )
 
 
@@ -522,7 +600,7 @@ def quoted(name: Any) -> str:
 # ---------------------------------------------------------------- the schema: every level strict
 
 #: The top-level keys of a gazetteer file.
-DOCUMENT_FIELDS = {"entries", "ignore", "rules", "compositions", "name_breaks"}
+DOCUMENT_FIELDS = {"entries", "ignore", "rules", "compositions", "name_breaks", "connections"}
 
 
 def check_document_keys(doc: Any, name: str) -> None:
@@ -566,6 +644,44 @@ def entries_from_document(doc: Any, name: str) -> Iterable[GazetteerEntry]:
             raise GazetteerError(f"{name}:{line_of(raw)}: id '{entry.id}' is already defined at line {seen[entry.id]}")
         seen[entry.id] = line_of(raw)
         yield entry
+
+
+CONNECTION_FIELDS = {"joiners", "words", "member_layers", "layer", "reach"}
+CORRIDOR_WORD_FIELDS = {"word", "kind", "name_en"}
+#: The farthest a corridor word may stand after its chain of places.
+MAX_REACH = 40
+
+
+def connections_from(doc: dict, name: str) -> Connections | None:
+    """The file's `connections:` (a later file's replace an earlier's), or None when it has none."""
+    if "connections" not in doc:
+        return None
+    fields, fail = _record(doc["connections"], name, "connections", CONNECTION_FIELDS, tuple(CONNECTION_FIELDS))
+    for key in ("joiners", "member_layers"):
+        if not (_is_words(fields[key]) and fields[key]):
+            raise fail(f"'{key}' must be a non-empty list of words")
+    if not is_text(fields["layer"]):
+        raise fail("'layer' must be a non-empty string")
+    reach = fields["reach"]
+    if not (isinstance(reach, int) and not isinstance(reach, bool) and 0 <= reach <= MAX_REACH):
+        raise fail(f"'reach' must be a whole number from 0 to {MAX_REACH} (got {shown_value(reach)})")
+    if not isinstance(fields["words"], list) or not fields["words"]:
+        raise fail("'words' must be a non-empty list of {word, kind, name_en}")
+    words = []
+    for raw in fields["words"]:
+        word, word_fail = _record(raw, name, "corridor word", CORRIDOR_WORD_FIELDS, tuple(CORRIDOR_WORD_FIELDS))
+        for key in CORRIDOR_WORD_FIELDS:
+            if not is_text(word[key]):
+                raise word_fail(f"'{key}' must be a non-empty string")
+        words.append(CorridorWord(word["word"], word["kind"], word["name_en"]))
+    return Connections(
+        joiners=tuple(fields["joiners"]),
+        words=tuple(sorted(words, key=lambda w: -len(w.word))),
+        member_layers=tuple(fields["member_layers"]),
+        layer=fields["layer"],
+        reach=reach,
+        origin=f"{name}:{line_of(doc['connections'])}",
+    )
 
 
 def name_breaks_from(doc: dict, name: str) -> list[str]:
@@ -970,9 +1086,9 @@ def check_references(gazetteer: Gazetteer) -> None:
 
 
 def referenced_ids(entry: GazetteerEntry) -> list[str]:
-    """The entries a union or border zone is built from."""
-    if entry.form == "union":
-        return list(entry.geometry["union"])
+    """The entries a union, border zone or derived corridor is built from."""
+    if entry.form in ("union", "through"):
+        return list(entry.geometry[entry.form])
     if entry.form == "border_zone":
         return list(entry.geometry["border_zone"]["between"])
     return []

@@ -83,6 +83,8 @@ def _build(entry: GazetteerEntry, build: Callable[[str], shapely.Geometry]) -> s
         return shapely.make_valid(Polygon([LngLat(*p) for p in value]))
     if form == "union":
         return union_of([build(member) for member in value])
+    if form == "through":  # a derived corridor (matching.connected): straight through its places
+        return LineString([_site_of(build(member)) for member in value])
     if form == "disc":
         return disc(LngLat(*value["center"]), value["area_km2"], entry.within)
     if form == "border_zone":
@@ -121,6 +123,11 @@ def _why_empty(entry: GazetteerEntry, geometry: shapely.Geometry, built: Mapping
     return f"its {entry.form} has nothing to draw"
 
 
+def _site_of(geometry: shapely.Geometry) -> Point:
+    """One point that stands for a place on a line through it: inside its area, or on its line."""
+    return shapely.point_on_surface(geometry)
+
+
 def union_of(geometries: list[shapely.Geometry]) -> shapely.Geometry:
     """The members' polygons dissolved, with their points and lines beside them in one flat collection.
 
@@ -129,7 +136,7 @@ def union_of(geometries: list[shapely.Geometry]) -> shapely.Geometry:
     parts = [part for geometry in geometries for part in _parts_of(geometry)]
     polygons = [g for g in parts if g.geom_type in ("Polygon", "MultiPolygon")]
     others = [g for g in parts if g.geom_type not in ("Polygon", "MultiPolygon")]
-    merged = [shapely.union_all(polygons)] if polygons else []
+    merged = [polygons[0] if len(polygons) == 1 else shapely.union_all(polygons)] if polygons else []
     if not others:
         return merged[0]
     if len(others) == 1 and not merged:

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from baymap.geo._errors import GazetteerError
-from baymap.geo.gazetteer import DERIVED, Alias, Gazetteer, alias_key, sentence_window
+from baymap.geo.gazetteer import DERIVED, THROUGH, Alias, Connections, Gazetteer, alias_key, sentence_window
 from baymap.geo.report import Report
 
 
@@ -143,6 +143,7 @@ def mention_rows(
             if len(about) == 1:
                 found.append((about[0].entry_id, start, end))
         found.sort(key=lambda row: row[1])
+    found = connected(gazetteer, folded, found)
     span, label_at = report.sentence_span, report.section_label_at
     covered = 0
     for index, (entry_id, start, end) in enumerate(found):
@@ -153,6 +154,91 @@ def mention_rows(
         covered = end
         left, right = span(start, end)
         yield entry_id, start, end, left, right, label_at(start)
+
+
+#: Where a clause ends: a corridor word beyond it belongs to another clause.
+CLAUSE_ENDS = frozenset("，,。；;：:！!？?\n（(）)")
+
+
+def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Places joined by 至 or － and followed by a corridor word become one derived corridor (see Connections).
+
+    广州至汕尾、深圳至茂名等铁路: two corridors, each a chain of two places, sharing the word after the list. The
+    corridor's name is the chain, with the word when it follows at once (湛江至海安铁路). A name written as a
+    pair, 广州－深圳 (the grouping 广深), joins a chain as its two cities.
+    """
+    connections = gazetteer.connections
+    if not connections.words or len(found) < 2:
+        return found
+    joiners = {alias_key(j) for j in connections.joiners}
+    places: list[tuple[str, int, int]] = []
+    whole: dict[int, tuple[tuple[str, int, int], int]] = {}  # first piece's index → (the pair as matched, pieces)
+    for row in found:
+        pieces = _pair_pieces(gazetteer, text, row, joiners)
+        if len(pieces) > 1:
+            whole[len(places)] = (row, len(pieces))
+        places.extend(pieces)
+    joined: list[tuple[str, int, int]] = []
+    index = 0
+    while index < len(places):
+        last = index
+        while last + 1 < len(places) and _joins(gazetteer, text, places[last], places[last + 1], joiners):
+            last += 1
+        end = places[last][2]
+        word_at = _corridor_word_after(text, end, connections) if last > index else None
+        if word_at is None:
+            row, count = whole.get(index, (places[index], 1))
+            joined.append(row)
+            index += count
+            continue
+        word, at = word_at
+        start, name_end = places[index][1], at + len(word) if at == end else end
+        ids = THROUGH.join(entry_id for entry_id, _, _ in places[index : last + 1])
+        joined.append((f"{ids}{DERIVED}{text[start:name_end]}", start, name_end))
+        index = last + 1
+    return joined
+
+
+def _joins(gazetteer: Gazetteer, text: str, first: tuple[str, int, int], then: tuple[str, int, int], joiners) -> bool:
+    """Two different places of the joining layers with only a joiner between them: 广州至汕尾."""
+    layers = gazetteer.connections.member_layers
+    return (
+        first[0] != then[0]
+        and gazetteer[first[0]].layer in layers
+        and gazetteer[then[0]].layer in layers
+        and text[first[2] : then[1]] in joiners
+    )
+
+
+def _pair_pieces(
+    gazetteer: Gazetteer, text: str, row: tuple[str, int, int], joiners: set[str]
+) -> list[tuple[str, int, int]]:
+    """广州－深圳 (a name of the grouping 广深) as its two cities; any other name as itself."""
+    entry_id, start, end = row
+    name = text[start:end]
+    cuts = [i for i, ch in enumerate(name) if ch in joiners]
+    if not cuts or gazetteer[entry_id].layer in gazetteer.connections.member_layers:
+        return [row]
+    bounds = [0, *(i for cut in cuts for i in (cut, cut + 1)), len(name)]
+    pieces = []
+    for left, right in zip(bounds[::2], bounds[1::2], strict=True):
+        owner = gazetteer.plain_names.get(name[left:right])
+        if owner is None or gazetteer[owner].layer not in gazetteer.connections.member_layers:
+            return [row]
+        pieces.append((owner, start + left, start + right))
+    return pieces
+
+
+def _corridor_word_after(text: str, end: int, connections: Connections) -> tuple[str, int] | None:
+    """The first corridor word within `reach` characters after a chain, in the same clause, and where it stands."""
+    for at in range(end, min(len(text), end + connections.reach + 1)):
+        if text[at] in CLAUSE_ENDS:
+            return None
+        for corridor in connections.words:  # longest first: 城际铁路 before 铁路
+            word = alias_key(corridor.word)
+            if text.startswith(word, at):
+                return word, at
+    return None
 
 
 def composed(gazetteer: Gazetteer, text: str, entry_id: str, start: int, end: int, limit: int) -> tuple[str, int]:

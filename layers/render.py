@@ -202,7 +202,14 @@ def split_points(geometry: shapely.Geometry) -> tuple[list[LngLat], shapely.Geom
     others = [p for p in parts if p.geom_type != "Point"]
     if not others:
         return points, None
-    return points, others[0] if len(others) == 1 else shapely.union_all(others)
+    if len(others) == 1:
+        return points, others[0]
+    kinds = {p.geom_type for p in others}
+    if kinds == {"Polygon"}:  # parts of one dissolved union (geometry.union_of): they do not overlap
+        return points, shapely.MultiPolygon(others)
+    if kinds == {"LineString"}:
+        return points, shapely.MultiLineString(others)
+    return points, shapely.GeometryCollection(others)
 
 
 def initial_bounds(features: list[ResolvedFeature], styles: Mapping[str, LayerStyle]) -> list[list[float]] | None:

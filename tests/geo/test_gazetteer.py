@@ -277,6 +277,32 @@ def test_a_malformed_composition_names_file_and_line(tmp_path, composition, mess
         load_gazetteer(mine)
 
 
+CONNECTIONS = "{joiners: [至], member_layers: [cities_districts], layer: corridors, reach: 4, words: WORDS}"
+
+
+@pytest.mark.parametrize(
+    ("connections", "message"),
+    [
+        (CONNECTIONS.replace("reach: 4", "reach: 41"), "'reach' must be a whole number from 0 to 40 (got 41)"),
+        (CONNECTIONS.replace("joiners: [至]", "joiners: []"), "'joiners' must be a non-empty list of words"),
+        (CONNECTIONS.replace("WORDS", "[]"), "'words' must be a non-empty list"),
+        (CONNECTIONS.replace("WORDS", "[{word: 铁路, kind: railway}]"), "corridor word: missing field 'name_en'"),
+        (CONNECTIONS.replace("layer: corridors", "layer: corridors, colour: red"), "unknown field 'colour'"),
+    ],
+)
+def test_malformed_connections_name_file_and_line(tmp_path, connections, message):
+    mine = user_gazetteer(tmp_path, f"entries: []\nconnections: {connections}\n")
+    with pytest.raises(GazetteerError, match=rf"mine\.yaml:2: .*{re.escape(message)}"):
+        load_gazetteer(mine)
+
+
+def test_a_users_connections_replace_the_shipped_ones(tmp_path):
+    words = "[{word: 快线, kind: express line, name_en: express line}]"
+    mine = user_gazetteer(tmp_path, f"entries: []\nconnections: {CONNECTIONS.replace('WORDS', words)}\n")
+    gazetteer = load_gazetteer(mine)
+    assert [w.word for w in gazetteer.connections.words] == ["快线"] and gazetteer.connections.reach == 4
+
+
 def test_name_breaks_must_be_words(tmp_path):
     mine = user_gazetteer(tmp_path, "entries: []\nname_breaks: [的, 2]\n")
     with pytest.raises(GazetteerError, match=r"mine\.yaml:1: 'name_breaks' must be a list of words"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,3 +214,54 @@ def test_a_known_place_a_short_name_and_a_type_word_name_a_place_within_the_know
 
 def test_a_longer_name_the_gazetteer_knows_wins_over_a_composition():
     assert found("推进南沙自贸片区建设。") == [("nansha", "南沙自贸片区")]  # an alias of Nansha itself
+
+
+def corridors_in(text: str) -> dict[str, str]:
+    mentions = mentions_from_report(report_from_bytes(text.encode("utf-8")), SHIPPED, MATCHER)
+    return {m.text: m.entry_id for m in mentions if ">" in m.entry_id}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("研究广州至清远铁路延伸。", {"广州至清远铁路": "guangzhou>qingyuan+广州至清远铁路"}),
+        (
+            "推进广州至汕尾、深圳至茂名等铁路建设。",  # one word after a list of chains
+            {"广州至汕尾": "guangzhou>shanwei+广州至汕尾", "深圳至茂名": "shenzhen>maoming+深圳至茂名"},
+        ),
+        (
+            "开通香港－深圳－惠州－汕尾海上旅游航线。",
+            {"香港－深圳－惠州－汕尾": "hong_kong>shenzhen>huizhou>shanwei+香港-深圳-惠州-汕尾"},
+        ),
+        (
+            "推进“广州－深圳－香港－澳门”科技创新走廊。",  # 广州－深圳 is a name of 广深: here two cities of a chain
+            {"广州－深圳－香港－澳门": "guangzhou>shenzhen>hong_kong>macao+广州-深圳-香港-澳门"},
+        ),
+        ("发挥香港－深圳、广州－佛山强强联合。", {}),  # pairs, but no corridor
+        ("深圳到中山车程缩至30分钟。", {}),
+        ("广州至汕尾。铁路建设。", {}),  # the word is in another sentence
+        ("广州至汕尾的客流很大，建设铁路。", {}),  # or beyond the clause
+    ],
+    ids=["word-after", "list", "chain", "pair-name", "no-corridor", "no-word", "other-sentence", "other-clause"],
+)
+def test_places_joined_by_a_corridor_word_are_a_corridor_through_them(text, expected):
+    assert corridors_in(text) == expected
+
+
+def test_a_derived_corridor_is_drawn_straight_through_its_places_and_says_so():
+    from baymap.geo.geometry import geometries_from_gazetteer
+
+    entry_id = "guangzhou>shanwei+广州至汕尾"
+    corridor = SHIPPED[entry_id]
+    assert (corridor.layer, corridor.kind, corridor.geometry) == (
+        "corridors",
+        "corridor",
+        {"through": ["guangzhou", "shanwei"]},
+    )
+    assert corridor.precision.startswith("derived: drawn straight through 广州市、汕尾市")
+    shapes = geometries_from_gazetteer(SHIPPED, [entry_id, "guangzhou", "shanwei"])
+    line = shapes[entry_id]
+    assert line.geom_type == "LineString"
+    start, end = (shapely.Point(c) for c in (line.coords[0], line.coords[-1]))
+    assert shapes["guangzhou"].contains(start) and shapes["shanwei"].contains(end)
+    assert SHIPPED["zhanjiang>qingyuan+湛江至清远铁路"].kind == "railway"
