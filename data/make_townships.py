@@ -81,7 +81,8 @@ BARE_NAME_WINDOW = 20
 #: the city (滨江, 西村, 东区), a longer one the place's own name (三元里, 华强北, 五桂山).
 BARE_NAME_KINDS = ("town", "township")
 SUBDISTRICT_BARE_LENGTH = 3
-#: A bare name ending like an administrative unit reads as one (九市镇's 九市 is "nine cities"): none is made.
+#: A short bare name ending like an administrative unit reads as one (九市镇's 九市 is "nine cities"): none is made;
+#: a longer one is the place's own name (火炬开发区 of 火炬开发区街道).
 ADMIN_ENDINGS = ("市", "区", "县", "镇", "乡")
 #: A bare name followed by these is part of a longer name (大广海湾, 广佛东环城际, 长潭水库), not the town.
 LONGER_NAME_WORDS = ["湾", "环", "城", "水库", "大桥", "高速", "铁路", "机场", "岛", "湖", "路", "大道", "公园"]
@@ -365,7 +366,7 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
             len(bare) >= 2
             and key not in taken
             and key not in zh_count
-            and not bare.endswith(ADMIN_ENDINGS)
+            and not (bare.endswith(ADMIN_ENDINGS) and len(bare) <= 3)
             and (kind in BARE_NAME_KINDS or len(bare) >= SUBDISTRICT_BARE_LENGTH)
             and not starts_with_its_city(bare, adcode, boundaries, county_entry)
         ):

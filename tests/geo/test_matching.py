@@ -265,3 +265,32 @@ def test_a_derived_corridor_is_drawn_straight_through_its_places_and_says_so():
     start, end = (shapely.Point(c) for c in (line.coords[0], line.coords[-1]))
     assert shapes["guangzhou"].contains(start) and shapes["shanwei"].contains(end)
     assert SHIPPED["zhanjiang>qingyuan+湛江至清远铁路"].kind == "railway"
+
+
+def test_a_corridors_places_and_a_composed_names_place_are_mentions_too():
+    """汕尾 is named in 广州至汕尾, 根子镇 in 根子镇柏桥村; 板芙经济开发区 is the zone's own name, not also 板芙镇."""
+    text = "中山推进发展。推进广州至汕尾等铁路。茂名高州市根子镇柏桥村。中山市建设板芙经济开发区，中山加快发展。"
+    mentions = mentions_from_report(report_from_bytes(text.encode("utf-8")), SHIPPED, MATCHER)
+    named = [(m.entry_id, m.text) for m in mentions]
+    assert ("guangzhou>shanwei+广州至汕尾", "广州至汕尾") in named
+    assert ("guangzhou", "广州") in named and ("shanwei", "汕尾") in named
+    assert ("town_440981104", "根子镇") in named and ("town_440981104+根子镇柏桥村", "根子镇柏桥村") in named
+    assert ("town_442000115+板芙经济开发区", "板芙经济开发区") in named
+    assert not [m for m in mentions if m.entry_id == "town_442000115"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # each item with the word after 等 (and the count words) is a known name: 肇庆浪江 + 抽水蓄能电站
+            "加快梅州二期、肇庆浪江、河源岑田等一批抽水蓄能电站建设。",
+            {"肇庆浪江": "langjiang_pumped_storage", "河源岑田": "centian_pumped_storage"},
+        ),
+        ("加快肇庆浪江、河源岑田等项目建设。", {}),  # 项目 makes no known name of them
+        ("肇庆浪江和河源岑田抽水蓄能电站。", {"岑田抽水蓄能电站": "centian_pumped_storage"}),  # no list: its own name
+    ],
+    ids=["list", "other-word", "no-list"],
+)
+def test_list_items_that_name_a_known_place_with_the_word_after_the_list(text, expected):
+    mentions = mentions_from_report(report_from_bytes(text.encode("utf-8")), SHIPPED, MATCHER)
+    assert {m.text: m.entry_id for m in mentions if m.entry_id.endswith("_storage")} == expected

@@ -39,10 +39,10 @@ def ids(text: str) -> list[str]:
         ("城区改造。", []),
         ("推动珠江口东西两岸融合发展，推进珠江—西江经济带开发开放。", ["pearl_river_estuary_banks"]),
         ("加强珠江、西江水环境保护。", ["pearl_river", "xi_river"]),
-        ("抓好狮子洋通道建设；伶仃洋上建设深中通道。", ["lingdingyang", "shenzhong_link"]),
+        ("抓好狮子洋通道建设；伶仃洋上建设深中通道。", ["shiziyang_passage", "lingdingyang", "shenzhong_link"]),
         ("广州地产集团、珠江啤酒与深圳日报。", []),
         ("广佛同城，建设广佛环线。", ["guang_fo"]),
-        ("广州至湛江高铁。", ["guangzhou", "zhanjiang"]),
+        ("广州至湛江高铁。", ["guangzhou", "guangzhou>zhanjiang+广州至湛江高铁", "zhanjiang"]),
     ],
 )
 def test_context_rules(text, expected):

@@ -25,12 +25,12 @@ def test_known_names_and_generic_words_are_not_listed():
 
 
 def test_the_quote_and_offset_point_at_the_first_occurrence():
-    report = report_from_bytes("前言。\n一、交通\n黄茅海跨海通道和狮子洋大桥建设。".encode())
+    report = report_from_bytes("前言。\n一、交通\n黄茅海跨海通道和梅花洲大桥建设。".encode())
     found = unresolved_from_report(report, mentions_from_report(report, load_gazetteer()))
-    bridge = next(u for u in found if u.text == "狮子洋大桥")
-    assert report.text[bridge.start : bridge.start + len(bridge.text)] == "狮子洋大桥"
+    bridge = next(u for u in found if u.text == "梅花洲大桥")
+    assert report.text[bridge.start : bridge.start + len(bridge.text)] == "梅花洲大桥"
     assert bridge.section == "一、交通"
-    assert bridge.quote == "黄茅海跨海通道和狮子洋大桥建设。"
+    assert bridge.quote == "黄茅海跨海通道和梅花洲大桥建设。"
 
 
 def test_an_unknown_area_ending_in_pianqu_is_listed():
