@@ -232,6 +232,12 @@ def test_every_curated_entry_says_its_precision_in_metres():
                     assert isinstance(entry.get("precision_m"), int), f"{name}: {entry['id']}"
 
 
+def test_every_shipped_typed_location_gives_its_precision_in_metres():
+    """A point, line, polygon or disc typed into a shipped file says how far off it may be, as a number."""
+    missing = [e.id for e in SHIPPED if e.form in HAND_MADE_FORMS and e.precision_m is None]
+    assert missing == []
+
+
 def test_precision_in_metres_is_a_bounded_whole_number(tmp_path):
     mine = tmp_path / "mine.yaml"
     template = (
