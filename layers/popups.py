@@ -52,7 +52,9 @@ def popup_html(feature: ResolvedFeature, style: LayerStyle, labels: Mapping[str,
         f'<div class="bm-meta">{escape_text(style.label)} · {escape_text(entry.kind)} · '
         f"mentioned {times} (提及 {count} 次)</div>",
     ]
-    if entry.precision:
+    if feature.approximate:
+        parts.append(f'<div class="bm-approx">Location approximate (位置为近似): {escape_text(entry.precision)}</div>')
+    elif entry.precision:
         parts.append(f'<div class="bm-prov">Location: {escape_text(entry.precision)}</div>')
     if entry.note:
         parts.append(f'<div class="bm-prov">{escape_text(entry.note)}</div>')

@@ -137,16 +137,18 @@ def add_feature(
     points, shapes = split_points(feature.geometry)
     tooltip, popup = tooltip_html(feature), popup_html(feature, style, labels)  # once, though every part gets its own
     drawn = []
+    approximate = feature.approximate
     if shapes is not None:
         lineal = shapes.geom_type in ("LineString", "MultiLineString")
+        fill_opacity = 0 if lineal else fill_opacity_of(style, approximate)
         layer = folium.GeoJson(
             {"type": "Feature", "properties": {"id": feature.id}, "geometry": mapping(display_geometry(shapes))},
-            style_function=lambda _f, s=style, lineal=lineal: {
+            style_function=lambda _f, s=style, fill=fill_opacity, approximate=approximate: {
                 "color": s.color,
                 "weight": s.weight,
                 "fillColor": s.fill_color,
-                "fillOpacity": 0 if lineal else s.fill_opacity,
-                "dashArray": s.dash,
+                "fillOpacity": fill,
+                "dashArray": APPROXIMATE_DASH if approximate else s.dash,
             },
             highlight_function=lambda _f, s=style: {
                 "weight": s.weight + 2,
@@ -165,13 +167,24 @@ def add_feature(
             weight=style.weight,
             fill=True,
             fill_color=style.fill_color,
-            fill_opacity=style.fill_opacity,
+            fill_opacity=fill_opacity_of(style, approximate),
+            dash_array=APPROXIMATE_DASH if approximate else None,
             tooltip=folium.Tooltip(tooltip),
             popup=folium.Popup(popup, max_width=440),
         )
         marker.add_to(group)
         drawn.append(marker.get_name())
     return drawn
+
+
+#: How an approximate location is drawn (see geo.features.is_approximate): a dotted outline, a hollow marker.
+APPROXIMATE_DASH = "2 6"
+APPROXIMATE_FILL = 0.1
+
+
+def fill_opacity_of(style: LayerStyle, approximate: bool) -> float:
+    """The fill opacity: faint for an approximate location, so it reads as 'somewhere here'."""
+    return min(style.fill_opacity, APPROXIMATE_FILL) if approximate else style.fill_opacity
 
 
 def marker_radius(style: LayerStyle, mentions: int) -> float:

@@ -206,7 +206,8 @@ def line(*stations: str) -> str:
         ),
         (
             "entries: []\nrule: []\n",
-            r"mine\.yaml:1: unknown key 'rule' \(allowed: compositions, connections, entries, ignore, name_breaks, rules\)",
+            r"mine\.yaml:1: unknown key 'rule' \(allowed: compositions, connections, entries, ignore, "
+            r"name_breaks, rules\)",
         ),
         (entry().replace("kind: park", "kind: park, __line__: 7"), r"mine\.yaml:2: the key '__line__' is reserved"),
     ],

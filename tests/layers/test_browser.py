@@ -273,3 +273,27 @@ def test_markup_in_every_field_a_user_controls_is_shown_as_text_and_runs_nothing
     assert page.locator("img").count() == 0
     assert page.evaluate("window.pwned") is None
     assert opened.dialogs == [] and opened.errors == []
+
+
+def test_an_approximate_location_is_drawn_dotted_and_its_popup_says_so(open_map, tmp_path):
+    """仙村镇 has no point in the open data: drawn as 增城区, dotted and faint, and the popup says approximate;
+    广州白云国际机场 is a cited point, drawn solid."""
+    report = tmp_path / "report.txt"
+    report.write_text("仙村镇加快建设。白云国际机场扩建。", encoding="utf-8")
+    assert build_map.main([str(report), "--offline", "-q", "-o", str(tmp_path / "out")]) == 0
+    opened = open_map(tmp_path / "out" / "map.html")
+    dashes = opened.page.evaluate(
+        "() => Array.from(document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive'),"
+        " p => p.getAttribute('stroke-dasharray'))"
+    )
+    assert "2 6" in dashes  # the township's county outline
+    opened.zoom_to(113.7824, 23.3561, 10)
+    opened.click_at(113.7824, 23.3561)  # inside 增城区, where only 仙村镇 is drawn
+    popup = opened.page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "仙村镇" in popup.inner_text()
+    assert "Location approximate (位置为近似): in 增城区" in popup.inner_text()
+    assert "仙村镇加快建设" in popup.inner_text()
+    geojson = json.loads((tmp_path / "out" / "features.geojson").read_text(encoding="utf-8"))
+    approximate = {f["id"]: f["properties"]["approximate"] for f in geojson["features"]}
+    assert approximate["town_440118107"] is True and approximate["baiyun_airport"] is False
