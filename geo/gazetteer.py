@@ -416,13 +416,24 @@ def _parts_of(name: str, text: str) -> FileParts:
 
 
 @cache
+def shipped_texts() -> dict[str, bytes]:
+    """The shipped gazetteer files' bytes by path: what every cache of what is parsed or built from them depends on."""
+    return {str(data_file(name)): data_file(name).read_bytes() for name in SHIPPED if data_file(name).is_file()}
+
+
+def shipped_fingerprint() -> list[bytes]:
+    """What the shipped gazetteer's parse depends on: its files and the code that reads them."""
+    code = (Path(__file__).read_bytes(), Path(__file__).with_name("report.py").read_bytes())
+    return [*code, *(name.encode() + b"\0" + text for name, text in shipped_texts().items())]
+
+
+@cache
 def _shipped_parts() -> tuple[FileParts, ...]:
     """The shipped files, parsed once per process and cached per user (records are frozen, so they are shared)."""
-    texts = {str(data_file(name)): data_file(name).read_bytes() for name in SHIPPED if data_file(name).is_file()}
-    code = (Path(__file__).read_bytes(), Path(__file__).with_name("report.py").read_bytes())
+    texts = shipped_texts()
     return cached(
         "gazetteer",
-        [*code, *(name.encode() + b"\0" + text for name, text in texts.items())],
+        shipped_fingerprint(),
         lambda: tuple(_parts_of(name, text.decode("utf-8")) for name, text in texts.items()),
     )
 

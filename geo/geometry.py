@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pyproj
@@ -15,6 +16,8 @@ from baymap.geo._errors import GazetteerError
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.gazetteer import Gazetteer, GazetteerEntry, entries_in_build_order
 from baymap.geo.lnglat import LngLat
+from baymap.geo.parse_cache import cached
+from baymap.geo.shipped import data_file
 
 #: An equal-area projection centred on the Pearl River Delta, in metres.
 EQUAL_AREA = "+proj=laea +lat_0=23 +lon_0=113.5 +datum=WGS84 +units=m +no_defs"
@@ -51,21 +54,55 @@ def geometry_from_entry(entry: GazetteerEntry, gazetteer: Gazetteer) -> shapely.
     return geometries_from_gazetteer(gazetteer, [entry.id])[entry.id]
 
 
-def geometries_from_gazetteer(gazetteer: Gazetteer, entry_ids: list[str]) -> dict[str, shapely.Geometry]:
+def geometries_from_gazetteer(
+    gazetteer: Gazetteer, entry_ids: list[str], reuse: bool = True
+) -> dict[str, shapely.Geometry]:
     """Geometries for several entries, building each shared member (a city in many unions) once, members first.
 
     The build order comes from one walk over the references, so a long chain of unions needs no recursion; an entry
-    whose shape is empty raises a GazetteerError, since the page would otherwise fail as invalid GeoJSON.
+    whose shape is empty raises a GazetteerError, since the page would otherwise fail as invalid GeoJSON. With
+    `reuse`, a shipped compound shape comes from the per-user cache (shipped_compound_shapes).
     """
     built: dict[str, shapely.Geometry] = {}
-    for entry_id in entries_in_build_order(gazetteer, entry_ids):
+    order = entries_in_build_order(gazetteer, entry_ids)
+    wanted = reuse and any(_is_compound(gazetteer[i]) for i in order)
+    prebuilt = shipped_compound_shapes() if wanted else {}
+    for entry_id in order:
         entry = gazetteer[entry_id]
+        if entry_id in prebuilt and _unchanged(gazetteer, prebuilt[entry_id][0]):
+            built[entry_id] = prebuilt[entry_id][1]
+            continue
         try:
             shape = _build(entry, built.__getitem__)
         except shapely.errors.GEOSException as err:  # a user's odd shape must give one line, not a traceback
             raise GazetteerError(f"{entry.origin}: entry '{entry.id}': its geometry cannot be built: {err}") from None
         built[entry_id] = _non_empty(entry, shape, built)
     return {entry_id: built[entry_id] for entry_id in entry_ids}
+
+
+def _is_compound(entry: GazetteerEntry) -> bool:
+    """A shape that takes time to build: a union of several entries, a border zone or a disc."""
+    return (entry.form == "union" and len(entry.geometry["union"]) > 1) or entry.form in ("border_zone", "disc")
+
+
+def shipped_compound_shapes() -> dict[str, tuple[dict[str, GazetteerEntry], shapely.Geometry]]:
+    """Every compound shape of the shipped gazetteer (the Bay Area, groupings, zones), built once per user and
+    cached: (the entries it was built from, by id; the shape). A user's file that redefines one is built anew."""
+    from baymap.geo.gazetteer import load_gazetteer, shipped_fingerprint
+
+    def build_all():
+        shipped = load_gazetteer()
+        ids = [e.id for e in shipped if _is_compound(e)]
+        shapes = geometries_from_gazetteer(shipped, ids, reuse=False)
+        return {i: ({m: shipped[m] for m in entries_in_build_order(shipped, [i])}, shapes[i]) for i in ids}
+
+    depends_on = [*shipped_fingerprint(), Path(__file__).read_bytes(), data_file("boundaries.geojson").read_bytes()]
+    return cached("shapes", depends_on, build_all)
+
+
+def _unchanged(gazetteer: Gazetteer, entries: Mapping[str, GazetteerEntry]) -> bool:
+    """Whether every entry a cached shape was built from is the same in this gazetteer (no user file redefined it)."""
+    return all(gazetteer.entries.get(entry_id) == entry for entry_id, entry in entries.items())
 
 
 def _build(entry: GazetteerEntry, build: Callable[[str], shapely.Geometry]) -> shapely.Geometry:

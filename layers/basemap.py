@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import folium
 import shapely
@@ -10,6 +11,8 @@ from shapely.geometry import mapping
 
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.lnglat import LngLat, leaflet_latlng
+from baymap.geo.parse_cache import cached
+from baymap.geo.shipped import data_file
 from baymap.layers.escape import escape_text
 
 #: Cities whose districts the basemap outlines: the Greater Bay Area's nine mainland cities, Hong Kong and Macao.
@@ -41,14 +44,12 @@ def add_basemap(fmap: folium.Map, simplify, place_names: Mapping[str, str], proj
     """
     folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
     boundaries = list(load_boundaries().values())
-    near = [b.geometry for b in boundaries if b.level == "city" and _in_gba(b.adcode)]
-    far = [b.geometry for b in boundaries if b.level == "neighbour" or (b.level == "city" and not _in_gba(b.adcode))]
-    lines = [b.geometry.boundary for b in boundaries if b.level == "district" and _in_gba(b.adcode)]
+    far, near, lines = outline_shapes()
     group = folium.FeatureGroup(name="basemap", control=False)
     for geometry, style, tolerance in (
-        (shapely.union_all(far), LAND, FAR_TOLERANCE_DEG),
-        (shapely.union_all(near), LAND, NEAR_TOLERANCE_DEG),
-        (shapely.line_merge(shapely.union_all(lines)), DISTRICT_LINES, NEAR_TOLERANCE_DEG),
+        (far, LAND, FAR_TOLERANCE_DEG),
+        (near, LAND, NEAR_TOLERANCE_DEG),
+        (lines, DISTRICT_LINES, NEAR_TOLERANCE_DEG),
     ):
         folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": mapping(simplify(project(geometry), tolerance))},
@@ -74,8 +75,29 @@ def add_basemap(fmap: folium.Map, simplify, place_names: Mapping[str, str], proj
     group.add_to(fmap)
 
 
+def outline_shapes() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:
+    """(the land beyond the Bay Area, the Bay Area's cities, its district lines), dissolved once per boundaries file."""
+    return cached("basemap", _depends_on(), _dissolve_outlines)
+
+
+def _dissolve_outlines() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:
+    boundaries = list(load_boundaries().values())
+    near = [b.geometry for b in boundaries if b.level == "city" and _in_gba(b.adcode)]
+    far = [b.geometry for b in boundaries if b.level == "neighbour" or (b.level == "city" and not _in_gba(b.adcode))]
+    lines = [b.geometry.boundary for b in boundaries if b.level == "district" and _in_gba(b.adcode)]
+    return shapely.union_all(far), shapely.union_all(near), shapely.line_merge(shapely.union_all(lines))
+
+
+def _depends_on() -> list[bytes]:
+    return [data_file("boundaries.geojson").read_bytes(), Path(__file__).read_bytes()]
+
+
 def minimap_land() -> dict:
     """Guangdong, its neighbours, Hong Kong and Macao as one coarse GeoJSON geometry."""
+    return cached("minimap", _depends_on(), _minimap_land)
+
+
+def _minimap_land() -> dict:
     land = shapely.union_all([b.geometry for b in load_boundaries().values() if b.level in ("neighbour", "city")])
     coarse = shapely.simplify(land, MINIMAP_TOLERANCE_DEG, preserve_topology=True)
     parts = [p for p in shapely.get_parts(coarse) if p.area > MINIMAP_TOLERANCE_DEG**2 * 4]

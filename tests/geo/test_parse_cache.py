@@ -74,3 +74,33 @@ def test_the_shipped_gazetteer_read_from_the_cache_is_the_one_parsed(cache_home)
     parsed = _shipped_parts.__wrapped__()
     assert list(cache_home.glob("gazetteer-*.pickle"))
     assert _shipped_parts.__wrapped__() == parsed
+
+
+def test_a_build_from_the_cache_writes_the_same_bytes_as_one_without(cache_home, tmp_path, monkeypatch):
+    from baymap import build_map
+
+    report = tmp_path / "report.txt"
+    report.write_text("粤港澳大湾区建设，广佛全域同城化，广州至汕尾铁路。", encoding="utf-8")
+    for name in ("first", "cached"):  # the first fills the cache, the second reads it
+        assert build_map.main([str(report), "-q", "-o", str(tmp_path / name)]) == 0
+    monkeypatch.setenv(parse_cache.NO_CACHE_VARIABLE, "1")
+    assert build_map.main([str(report), "-q", "-o", str(tmp_path / "uncached")]) == 0
+    for output in ("map.html", "features.geojson", "mentions.csv"):
+        cached_bytes = (tmp_path / "cached" / output).read_bytes()
+        assert cached_bytes == (tmp_path / "uncached" / output).read_bytes(), output
+    assert list(cache_home.glob("shapes-*.pickle")) and list(cache_home.glob("basemap-*.pickle"))
+
+
+def test_a_user_file_that_redefines_a_member_gets_its_own_shape(cache_home, tmp_path):
+    from baymap.geo import load_gazetteer
+    from baymap.geo.geometry import geometries_from_gazetteer
+    from tests.conftest import user_gazetteer
+
+    shipped = geometries_from_gazetteer(load_gazetteer(), ["guang_fo"])["guang_fo"]
+    mine = user_gazetteer(  # 佛山 made only 顺德: 广佛 must shrink with it, not come from the cache
+        tmp_path,
+        "entries:\n  - {id: foshan, name_zh: 佛山市, name_en: Foshan, aliases: [佛山], layer: cities_districts,"
+        " kind: city, geometry: {union: [shunde]}}\n",
+    )
+    redefined = geometries_from_gazetteer(load_gazetteer(mine), ["guang_fo"])["guang_fo"]
+    assert redefined.area < shipped.area
