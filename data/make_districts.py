@@ -55,7 +55,12 @@ MACAO = {  # English name, Chinese short names, English short names
 #: Readings pypinyin gets wrong for these place names.
 PINYIN_FIXES = {"大埔": "Dabu", "番禺": "Panyu"}
 #: Short names shared by two places, or too generic to stand alone: only the full name matches.
-NO_SHORT_NAME = {"城区", "东区", "南区", "北区", "大埔", "离岛", "中西", "湾仔", "大堂"}
+NO_SHORT_NAME = {"城区", "东区", "南区", "北区", "离岛", "中西", "湾仔", "大堂"}
+#: Short names two districts share: each owner has it with its own evidence, its city close by or a report about
+#: its city, and for Hong Kong's and Macao's the Traditional script (大埔: Hong Kong's Tai Po, Meizhou's Dabu).
+SHARED_SHORT_NAMES = {"大埔"}
+#: Where Traditional characters are the written standard.
+TRADITIONAL_CITIES = ("81", "82")
 #: Short names that are also ordinary words or other places: the rule that tells them apart, and why.
 RULES = {
     "光明": ({"only_near": ["深圳", "科学城"]}, "光明 is also the word 'bright'"),
@@ -118,9 +123,25 @@ def taken_adcodes() -> set[str]:
     return set(re.findall(r'boundary: "(\d{6})"', text))
 
 
+def city_entries() -> dict[str, str]:
+    """The hand-made gazetteer's cities (one line each), by adcode: the `focus` of a shared short name."""
+    text = (HERE / "gazetteer.yaml").read_text(encoding="utf-8")
+    return {
+        code: entry_id for entry_id, code in re.findall(r'\{id: (\w+),[^\n]*kind: city[^\n]*boundary: "(\d{6})"', text)
+    }
+
+
+def shared_alias(short: str, city: str, city_code: str, city_entry: str) -> dict:
+    """大埔 beside 梅州, in a report about 梅州, or (for Hong Kong's) in a Traditional text."""
+    alias = {"text": short, "near": [short_name(city.removesuffix("特别行政区"))], "window": 20, "focus": [city_entry]}
+    if city_code.startswith(TRADITIONAL_CITIES):
+        alias["script"] = "traditional"
+    return alias
+
+
 def main() -> None:
     features = json.loads((HERE / "boundaries.geojson").read_text(encoding="utf-8"))["features"]
-    taken = taken_adcodes()
+    taken, cities = taken_adcodes(), city_entries()
     entries, used_ids = [], set()
     for props in (f["properties"] for f in features):
         if props["level"] != "district" or props["adcode"] in taken:
@@ -131,6 +152,13 @@ def main() -> None:
         entry_id = base if base not in used_ids else f"{base}_{re.sub(r'[^a-z]', '', pinyin(short_name(city)).lower())}"
         used_ids.add(entry_id)
         aliases = [] if short in NO_SHORT_NAME or short == full else [short]
+        if short in SHARED_SHORT_NAMES:
+            city_code = (
+                props["adcode"][:4] + "00"
+                if not props["adcode"].startswith(("81", "82"))
+                else props["adcode"][:2] + "0000"
+            )
+            aliases = [shared_alias(short, city, city_code, cities[city_code])]
         english = english_name(full, short, city)
         if full in MACAO:
             aliases += MACAO[full][1]

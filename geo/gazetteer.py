@@ -62,6 +62,9 @@ class Alias:
     near: tuple[str, ...] = ()
     window: int = 0
     focus: tuple[str, ...] = ()
+    script: str = ""
+    """'traditional' or 'simplified': a report in that script is evidence for this place (Hong Kong's 大埔 in a
+    Traditional text, Meizhou's 大埔县 beside 梅州)."""
 
     @cached_property
     def near_folded(self) -> tuple[str, ...]:
@@ -888,7 +891,9 @@ def _check_within(form: str, fields: Mapping[str, Any], fail: Fail) -> None:
         raise fail(f"field 'within' must be a six-digit adcode as a string, water or unmapped, not {got}")
 
 
-ALIAS_FIELDS = {"text", "near", "window", "focus"}
+ALIAS_FIELDS = {"text", "near", "window", "focus", "script"}
+#: The scripts a report may be written in (Report.script).
+SCRIPTS = ("traditional", "simplified")
 
 
 def aliases_from_list(raw: Any, fail: Fail, field: str = "aliases") -> tuple[Alias, ...]:
@@ -914,7 +919,10 @@ def _alias_from_item(item: Any, fail: Fail) -> Alias:
     focus = fields.get("focus", [])
     if not (isinstance(focus, list) and all(isinstance(f, str) and _is_id(f) for f in focus)):
         raise fail(f"alias {quoted(text)}: 'focus' must be a list of entry ids")
-    return Alias(text, tuple(fields["near"]), window, tuple(focus))
+    script = fields.get("script", "")
+    if script not in ("", *SCRIPTS):
+        raise fail(f"alias {quoted(text)}: 'script' must be one of {', '.join(SCRIPTS)} (got {shown_value(script)})")
+    return Alias(text, tuple(fields["near"]), window, tuple(focus), script)
 
 
 def geometry_from_mapping(raw: Any, fail: Fail) -> dict[str, Any]:

@@ -132,6 +132,8 @@ def mention_rows(
         if key in rules and not all(rule.allows(folded, start, end) for rule in rules[key]):
             continue
         fitting = [t for t in targets if not t.needs_context or _fits_context(folded, start, end, t.alias)]
+        if not fitting and len(targets) > 1:  # no words close by: the script may say which (大埔 of Hong Kong)
+            fitting = [t for t in targets if t.alias.script and t.alias.script == report.script]
         if len(fitting) == 1:
             found.append((fitting[0].entry_id, start, end))
         elif not fitting and any(t.alias.focus for t in targets):

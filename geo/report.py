@@ -56,6 +56,12 @@ class Section:
         return f"{self.number} {self.title}" if self.number.endswith("章") else f"{self.number}、{self.title}"
 
 
+#: A report is in Traditional characters when at least this share of its Chinese characters, and this many,
+#: change when folded to Simplified (a Simplified text changes almost none; a Traditional one about a fifth).
+TRADITIONAL_SHARE = 0.02
+TRADITIONAL_MIN = 5
+
+
 @dataclass(frozen=True)
 class Report:
     """A decoded report: `text` is what offsets index; `normalised` has the same length."""
@@ -71,6 +77,17 @@ class Report:
         """The first non-blank line (found without splitting a long report into lines)."""
         first = _FIRST_LINE.search(self.text)
         return first.group().strip()[:80] if first else self.name
+
+    @cached_property
+    def script(self) -> str:
+        """'traditional' when folding to Simplified changed at least TRADITIONAL_SHARE of its Chinese characters
+        (and a few), else 'simplified': the evidence that a 大埔 in a Hong Kong text is Hong Kong's."""
+        han = changed = 0
+        for original, folded in zip(self.text, self.normalised, strict=True):
+            if original >= "\u4e00":
+                han += 1
+                changed += original != folded
+        return "traditional" if changed >= max(TRADITIONAL_MIN, TRADITIONAL_SHARE * han) else "simplified"
 
     @cached_property
     def _section_starts(self) -> list[int]:

@@ -310,6 +310,16 @@ def test_a_users_connections_replace_the_shipped_ones(tmp_path):
     assert [w.word for w in gazetteer.connections.words] == ["快线"] and gazetteer.connections.reach == 4
 
 
+def test_an_alias_script_is_traditional_or_simplified(tmp_path):
+    mine = user_gazetteer(
+        tmp_path,
+        "entries:\n  - {id: x, name_zh: 某某区, name_en: X, aliases: [{text: 某某, near: [香港], script: cyrillic}],"
+        " layer: zones, kind: k, geometry: {union: [hong_kong]}}\n",
+    )
+    with pytest.raises(GazetteerError, match="'script' must be one of traditional, simplified"):
+        load_gazetteer(mine)
+
+
 def test_name_breaks_must_be_words(tmp_path):
     mine = user_gazetteer(tmp_path, "entries: []\nname_breaks: [的, 2]\n")
     with pytest.raises(GazetteerError, match=r"mine\.yaml:1: 'name_breaks' must be a list of words"):

@@ -294,3 +294,22 @@ def test_a_corridors_places_and_a_composed_names_place_are_mentions_too():
 def test_list_items_that_name_a_known_place_with_the_word_after_the_list(text, expected):
     mentions = mentions_from_report(report_from_bytes(text.encode("utf-8")), SHIPPED, MATCHER)
     assert {m.text: m.entry_id for m in mentions if m.entry_id.endswith("_storage")} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("新界東北的大埔一帶，新市鎮繼續擴展，交通更加便利，居民生活更加方便。", ["dabu_xianggangtebiexingzheng"]),
+        ("新界东北的大埔一带，新市镇继续扩展，交通更加便利，居民生活更加方便。", []),  # Simplified: no evidence
+        ("梅州推进发展，支持大埔发展陶瓷产业。", ["dabu"]),  # Meizhou's, by its city close by
+        ("梅州市推動發展，支持大埔發展陶瓷產業，促進交通更加便利。", ["dabu"]),  # close-by words beat the script
+    ],
+    ids=["traditional", "simplified", "near-meizhou", "near-beats-script"],
+)
+def test_the_script_is_evidence_for_hong_kongs_tai_po(text, expected):
+    assert [entry for entry, _ in found(text) if entry.startswith("dabu")] == expected
+
+
+def test_a_report_knows_its_script():
+    assert report_from_bytes("香港特別行政區政府推動發展，新市鎮繼續擴展。".encode()).script == "traditional"
+    assert report_from_bytes("广州推进粤港澳大湾区建设，发展新质生产力。".encode()).script == "simplified"
