@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -12,7 +11,8 @@ from typing import NamedTuple
 import ahocorasick
 
 from baymap.geo._errors import GazetteerError
-from baymap.geo.gazetteer import DERIVED, THROUGH, Alias, Connections, Gazetteer, alias_key, sentence_window
+from baymap.geo.derivation import composed_rows, connected, listed_items
+from baymap.geo.gazetteer import Alias, Gazetteer, alias_key, sentence_window
 from baymap.geo.report import Report
 
 
@@ -147,237 +147,10 @@ def mention_rows(
                 found.append((about[0].entry_id, start, end))
         found.sort(key=lambda row: row[1])
     found = connected(gazetteer, folded, found)
-    rows = sorted([*_composed_rows(gazetteer, folded, found), *listed_items(gazetteer, folded, found)])
+    rows = sorted([*composed_rows(gazetteer, folded, found), *listed_items(gazetteer, folded, found)])
     span, label_at = report.sentence_span, report.section_label_at
     for start, end, entry_id in rows:
         yield entry_id, start, end, *span(start, end), label_at(start)
-
-
-def _composed_rows(gazetteer: Gazetteer, folded: str, found: list[tuple[str, int, int]]) -> Iterator[tuple]:
-    """(start, end, entry id) of each mention, a known place and a type word after it made one (see composed)."""
-    covered = 0
-    for index, (entry_id, start, end) in enumerate(found):
-        if start < covered:
-            continue  # inside a name composed from the one before (板芙经济开发区)
-        limit = found[index + 1][1] if index + 1 < len(found) else len(folded)
-        after = found[index - 1][2] if index else -1
-        composed_id, composed_end = composed(gazetteer, folded, entry_id, start, end, after, limit)
-        if composed_id != entry_id and _names_its_place(gazetteer, composed_id, folded[start:end]):
-            yield start, end, entry_id  # 根子镇 of 根子镇柏桥村
-        if THROUGH not in entry_id.partition(DERIVED)[0]:
-            covered = composed_end  # a corridor's places are mentions too: they follow it
-        yield start, composed_end, composed_id
-
-
-#: A list's items: up to this many characters each, between 、 (the last before 等).
-LIST_ITEM_MAX = 10
-#: What may follow 等 before the word the items share: 等一批, 等3个, 等多座.
-_LIST_COUNT = re.compile(r"[一二两三四五六七八九十百千万多若干几\d]*[批个座项条家处所宗]?")
-#: How much of the text after 等 may be the shared word (抽水蓄能电站).
-LIST_WORD_MAX = 12
-
-
-def listed_items(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]) -> Iterator[tuple]:
-    """(start, end, entry id) of list items that name a known place with the word after the list.
-
-    梅州二期、云浮水源山、肇庆浪江等一批抽水蓄能电站: 肇庆浪江 + 抽水蓄能电站 is a name of 肇庆浪江抽水蓄能电站, and
-    云浮水源山 would be 水源山抽水蓄能电站 (the city before the item is dropped). Only whole known names count.
-    """
-    known = {(start, end) for _, start, end in found}
-    for at in _all(text, "等"):
-        items = _items_before(text, at, gazetteer.name_breaks)
-        if len(items) < 2:
-            continue
-        after = _LIST_COUNT.match(text, at + 1).end()
-        tail = text[after : after + LIST_WORD_MAX]
-        for start, end in items:
-            if (start, end) in known:
-                continue
-            owner = _owner_with_word(gazetteer, text[start:end], tail)
-            if owner:
-                yield start, end, owner
-
-
-def _all(text: str, char: str) -> Iterator[int]:
-    at = text.find(char)
-    while at != -1:
-        yield at
-        at = text.find(char, at + 1)
-
-
-def _items_before(text: str, at: int, breaks: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(start, end) of each item of the 、-list that ends at `at`, in order; the first is cut after its verb
-    (加快梅州二期 → 梅州二期), and kept only where a verb or the clause's start shows where it begins."""
-    items: list[tuple[int, int]] = []
-    end = at
-    while True:
-        start = end
-        while start > 0 and end - start < 2 * LIST_ITEM_MAX and _is_han(text[start - 1]):
-            start -= 1
-        if start > 0 and text[start - 1] == "、" and end - start <= LIST_ITEM_MAX:
-            items.append((start, end))
-            end = start - 1
-            continue
-        cut = max((text.rfind(w, start, end) + len(w) for w in breaks if w in text[start:end]), default=start)
-        if end - LIST_ITEM_MAX <= cut < end and (cut > start or start == 0 or not _is_han(text[start - 1])):
-            items.append((cut, end))
-        return items[::-1]
-
-
-def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
-
-
-def _owner_with_word(gazetteer: Gazetteer, item: str, tail: str) -> str | None:
-    """The entry whose plain name is the item (or the item without the city in front) and a start of the tail."""
-    names = gazetteer.plain_names
-    candidates = [item]
-    for length in range(2, len(item) - 1):
-        owner = names.get(item[:length])
-        if owner and gazetteer[owner].layer in gazetteer.connections.member_layers:
-            candidates.append(item[length:])
-    for length in range(len(tail), 0, -1):
-        for candidate in candidates:
-            owner = names.get(candidate + tail[:length])
-            if owner:
-                return owner
-    return None
-
-
-def _names_its_place(gazetteer: Gazetteer, composed_id: str, place: str) -> bool:
-    """Whether a composed name has a name of its own after the place's (徐闻县 | 大水桥水库), so the place is
-    named in its own right; 板芙经济开发区 is the zone's name, not a mention of 板芙镇 too."""
-    name = composed_id.partition(DERIVED)[2]
-    rest = name[len(place) :]
-    return not any(rest == alias_key(q + c.word) for c in gazetteer.compositions for q in ("", *c.qualifiers))
-
-
-#: Where a clause ends: a corridor word beyond it belongs to another clause.
-CLAUSE_ENDS = frozenset("，,。；;：:！!？?\n（(）)")
-
-
-def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Places joined by 至 or － and followed by a corridor word become one derived corridor (see Connections).
-
-    广州至汕尾、深圳至茂名等铁路: two corridors, each a chain of two places, sharing the word after the list. The
-    corridor's name is the chain, with the word when it follows at once (湛江至海安铁路). A name written as a
-    pair, 广州－深圳 (the grouping 广深), joins a chain as its two cities.
-    """
-    connections = gazetteer.connections
-    if not connections.words or len(found) < 2:
-        return found
-    joiners = {alias_key(j) for j in connections.joiners}
-    places: list[tuple[str, int, int]] = []
-    whole: dict[int, tuple[tuple[str, int, int], int]] = {}  # first piece's index → (the pair as matched, pieces)
-    for row in found:
-        pieces = _pair_pieces(gazetteer, text, row, joiners)
-        if len(pieces) > 1:
-            whole[len(places)] = (row, len(pieces))
-        places.extend(pieces)
-    joined: list[tuple[str, int, int]] = []
-    index = 0
-    while index < len(places):
-        last = index
-        while last + 1 < len(places) and _joins(gazetteer, text, places[last], places[last + 1], joiners):
-            last += 1
-        end = places[last][2]
-        word_at = _corridor_word_after(text, end, connections) if last > index else None
-        if word_at is None:
-            row, count = whole.get(index, (places[index], 1))
-            joined.append(row)
-            index += count
-            continue
-        word, at = word_at
-        start, name_end = places[index][1], at + len(word) if at == end else end
-        ids = THROUGH.join(entry_id for entry_id, _, _ in places[index : last + 1])
-        joined.append((f"{ids}{DERIVED}{text[start:name_end]}", start, name_end))
-        joined.extend(places[index : last + 1])  # and each place it joins: 汕尾 is named in 广州至汕尾
-        index = last + 1
-    return joined
-
-
-def _joins(gazetteer: Gazetteer, text: str, first: tuple[str, int, int], then: tuple[str, int, int], joiners) -> bool:
-    """Two different places of the joining layers with only a joiner between them: 广州至汕尾."""
-    layers = gazetteer.connections.member_layers
-    return (
-        first[0] != then[0]
-        and gazetteer[first[0]].layer in layers
-        and gazetteer[then[0]].layer in layers
-        and text[first[2] : then[1]] in joiners
-    )
-
-
-def _pair_pieces(
-    gazetteer: Gazetteer, text: str, row: tuple[str, int, int], joiners: set[str]
-) -> list[tuple[str, int, int]]:
-    """广州－深圳 (a name of the grouping 广深) as its two cities; any other name as itself."""
-    entry_id, start, end = row
-    name = text[start:end]
-    cuts = [i for i, ch in enumerate(name) if ch in joiners]
-    if not cuts or gazetteer[entry_id].layer in gazetteer.connections.member_layers:
-        return [row]
-    bounds = [0, *(i for cut in cuts for i in (cut, cut + 1)), len(name)]
-    pieces = []
-    for left, right in zip(bounds[::2], bounds[1::2], strict=True):
-        owner = gazetteer.plain_names.get(name[left:right])
-        if owner is None or gazetteer[owner].layer not in gazetteer.connections.member_layers:
-            return [row]
-        pieces.append((owner, start + left, start + right))
-    return pieces
-
-
-def _corridor_word_after(text: str, end: int, connections: Connections) -> tuple[str, int] | None:
-    """The first corridor word within `reach` characters after a chain, in the same clause, and where it stands."""
-    for at in range(end, min(len(text), end + connections.reach + 1)):
-        if text[at] in CLAUSE_ENDS:
-            return None
-        for corridor in connections.words:  # longest first: 城际铁路 before 铁路
-            word = alias_key(corridor.word)
-            if text.startswith(word, at):
-                return word, at
-    return None
-
-
-def composed(
-    gazetteer: Gazetteer, text: str, entry_id: str, start: int, end: int, after: int, limit: int
-) -> tuple[str, int]:
-    """A known place and a type word after it (板芙 + 经济开发区) name a new place, derived from the known one.
-
-    A composition with `names` also takes a short name of its own before the word (徐闻县 + 大水桥 + 水库), one
-    that runs into no other known name (before `limit`) and holds none of the gazetteer's `name_breaks`. The
-    place must begin a name: right `after` another known place (高州市根子镇), or after no other name at all.
-    """
-    compositions = gazetteer.compositions_after.get(gazetteer[entry_id].layer)
-    if not compositions:
-        return entry_id, end
-    if not (start == after or _starts_a_name(text, start, gazetteer.name_breaks)):
-        return entry_id, end
-    longest = max(c.names for c in compositions)
-    for length in range(0, longest + 1):
-        if length and (end + length > limit or not _is_own_name(text[end : end + length], gazetteer.name_breaks)):
-            break
-        for composition in compositions:
-            if length > composition.names:
-                continue
-            for qualifier in ("", *composition.qualifiers) if not length else ("",):
-                word = alias_key(qualifier + composition.word)
-                if text.startswith(word, end + length):
-                    name = text[start : end + length + len(word)]
-                    return f"{entry_id}{DERIVED}{name}", end + length + len(word)
-    return entry_id, end
-
-
-def _starts_a_name(text: str, start: int, breaks: tuple[str, ...]) -> bool:
-    """Whether a name may begin at `start`: no name stands just before it (中科中山药物创新研究院 does not begin at
-    中山), only punctuation, a verb or particle of `breaks`, or the text's start."""
-    if start == 0 or not _is_han(text[start - 1]):
-        return True
-    return any(text.endswith(word, 0, start) for word in breaks)
-
-
-def _is_own_name(text: str, breaks: tuple[str, ...]) -> bool:
-    """Chinese characters only, none of them a word that ends a name (的, 建设, 和…)."""
-    return all("\u4e00" <= ch <= "\u9fff" for ch in text) and not any(word in text for word in breaks)
 
 
 #: A report is about a city when it names it at least this often, and this share of the times it names any
