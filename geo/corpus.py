@@ -59,6 +59,7 @@ def extractions_from_sources(
             progress(done)
         return
     global _WORKER_STATE
+    _warm(gazetteer)  # what every mention consults, computed once before the workers inherit it
     _WORKER_STATE = (gazetteer, matcher)  # inherited by the forked workers, not pickled
     chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
     done = 0
@@ -68,6 +69,11 @@ def extractions_from_sources(
                 yield _unpack(packed)
                 done += 1
             progress(done)
+
+
+def _warm(gazetteer: Gazetteer) -> None:
+    for lookup in ("rules_by_key", "plain_names", "composition_reach", "composition_firsts", "focus_ids"):
+        getattr(gazetteer, lookup)
 
 
 def extraction_from_report(report: Report, gazetteer: Gazetteer, matcher=None) -> Extraction:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from baymap.geo.gazetteer import DERIVED, THROUGH, Connections, Gazetteer, alias_key
 
@@ -204,23 +205,22 @@ def composed(
     that runs into no other known name (before `limit`) and holds none of the gazetteer's `name_breaks`. The
     place must begin a name: right `after` another known place (高州市根子镇), or after no other name at all.
     """
-    compositions = gazetteer.compositions_after.get(gazetteer[entry_id].layer)
-    if not compositions:
+    words = gazetteer.composition_words_after.get(gazetteer[entry_id].layer)
+    if not words:
         return entry_id, end
     if not (start == after or _starts_a_name(text, start, gazetteer.name_breaks)):
         return entry_id, end
-    longest = max(c.names for c in compositions)
+    layer = gazetteer[entry_id].layer
+    longest, firsts = gazetteer.composition_reach[layer], gazetteer.composition_firsts[layer]
     for length in range(0, longest + 1):
         if length and (end + length > limit or not _is_own_name(text[end : end + length], gazetteer.name_breaks)):
             break
-        for composition in compositions:
-            if length > composition.names:
-                continue
-            for qualifier in ("", *composition.qualifiers) if not length else ("",):
-                word = alias_key(qualifier + composition.word)
-                if text.startswith(word, end + length):
-                    name = text[start : end + length + len(word)]
-                    return f"{entry_id}{DERIVED}{name}", end + length + len(word)
+        if text[end + length : end + length + 1] not in firsts:
+            continue
+        for names, word, qualified in words:
+            if length <= names and not (length and qualified) and text.startswith(word, end + length):
+                name = text[start : end + length + len(word)]
+                return f"{entry_id}{DERIVED}{name}", end + length + len(word)
     return entry_id, end
 
 
@@ -229,9 +229,25 @@ def _starts_a_name(text: str, start: int, breaks: tuple[str, ...]) -> bool:
     中山), only punctuation, a verb or particle of `breaks`, or the text's start."""
     if start == 0 or not _is_han(text[start - 1]):
         return True
-    return any(text.endswith(word, 0, start) for word in breaks)
+    return _breaks_pattern(breaks).search(text, max(0, start - _longest(breaks)), start) is not None and any(
+        text.endswith(word, 0, start) for word in breaks
+    )
 
 
 def _is_own_name(text: str, breaks: tuple[str, ...]) -> bool:
     """Chinese characters only, none of them a word that ends a name (的, 建设, 和…)."""
-    return all("\u4e00" <= ch <= "\u9fff" for ch in text) and not any(word in text for word in breaks)
+    return _HAN_ONLY.fullmatch(text) is not None and _breaks_pattern(breaks).search(text) is None
+
+
+_HAN_ONLY = re.compile("[\u4e00-\u9fff]+")
+
+
+@cache
+def _breaks_pattern(breaks: tuple[str, ...]) -> re.Pattern:
+    """Any of the words that end a name, longest first: one search instead of one per word."""
+    return re.compile("|".join(re.escape(w) for w in sorted(breaks, key=len, reverse=True)) or "(?!)")
+
+
+@cache
+def _longest(breaks: tuple[str, ...]) -> int:
+    return max(map(len, breaks), default=0)

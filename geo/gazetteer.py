@@ -117,10 +117,16 @@ class ContextRule:
         fold = lambda words: tuple(alias_key(w) for w in words)  # noqa: E731
         return fold(self.unless_followed_by), fold(self.unless_preceded_by), fold(self.only_near)
 
+    @cached_property
+    def _followers(self) -> re.Pattern | None:
+        """The words that may not follow, as one pattern: a rule may list a dozen, checked at every mention."""
+        followers = self._folded[0]
+        return re.compile("|".join(map(re.escape, followers))) if followers else None
+
     def allows(self, text: str, start: int, end: int) -> bool:
         """Whether text[start:end] (normalised text) is the place under this rule."""
-        followers, preceders, near = self._folded
-        if any(text.startswith(word, end) for word in followers):
+        _, preceders, near = self._folded
+        if self._followers is not None and self._followers.match(text, end):
             return False
         if any(text.endswith(word, 0, start) for word in preceders):
             return False
@@ -209,6 +215,29 @@ class Gazetteer:
             for layer in composition.after_layers:
                 by_layer.setdefault(layer, []).append(composition)
         return {k: tuple(sorted(v, key=lambda c: -len(c.word))) for k, v in by_layer.items()}
+
+    @cached_property
+    def composition_reach(self) -> dict[str, int]:
+        """Per layer, the longest name of its own a composition after it may take."""
+        return {layer: max(names for names, _, _ in words) for layer, words in self.composition_words_after.items()}
+
+    @cached_property
+    def composition_firsts(self) -> dict[str, frozenset[str]]:
+        """Per layer, the characters a type word may begin with: most places are followed by none of them."""
+        return {layer: frozenset(w[1][0] for w in words) for layer, words in self.composition_words_after.items()}
+
+    @cached_property
+    def composition_words_after(self) -> dict[str, tuple[tuple[int, str, bool], ...]]:
+        """Per layer, (names, the type word as the normalised text writes it, whether a qualifier leads it) for each
+        composition and qualifier, in compositions_after's order: folded once, not at every mention."""
+        return {
+            layer: tuple(
+                (c.names, alias_key(qualifier + c.word), bool(qualifier))
+                for c in compositions
+                for qualifier in ("", *c.qualifiers)
+            )
+            for layer, compositions in self.compositions_after.items()
+        }
 
     @cached_property
     def _derived(self) -> dict[str, GazetteerEntry]:

@@ -122,14 +122,16 @@ def mention_rows(
     rules = gazetteer.rules_by_key
     folded = report.normalised
     found: list[tuple[str, int, int]] = []
-    waiting: list[
-        tuple[tuple[_Target, ...], int, int]
-    ] = []  # names that count if the report turns out to be about their city
+    # names that count if the report turns out to be about their city
+    waiting: list[tuple[tuple[_Target, ...], int, int]] = []
     for last, (key, targets) in matcher.iter_long(folded):
         start, end = last + 1 - len(key), last + 1
         if targets[0].entry_id is None:
             continue
         if key in rules and not all(rule.allows(folded, start, end) for rule in rules[key]):
+            continue
+        if len(targets) == 1 and not targets[0].needs_context:  # most names: one place, no evidence needed
+            found.append((targets[0].entry_id, start, end))
             continue
         fitting = [t for t in targets if not t.needs_context or _fits_context(folded, start, end, t.alias)]
         if not fitting and len(targets) > 1:  # no words close by: the script may say which (大埔 of Hong Kong)
