@@ -4,19 +4,24 @@
 
 Builds each development text that has a gold file in ../shared/eval/gold (matched by its number,
 01-… with 01-…), scores its features.geojson with ../shared/eval/score.py, and prints recall of the
-required entities, precision and the share of geometry that passes, per text and their mean.
+required entities, precision and the share of geometry that passes, per text and their mean. Then,
+for the long tail: how many of the required entities the map misses appear in unresolved.csv (a row
+whose text is or contains one of the entity's surfaces), and how many rows it has.
 The scorer needs cnmaps: pip install '.[boundaries]'.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -47,7 +52,18 @@ def score(report: Path, gold: Path, eval_dir: Path) -> dict:
             text=True,
             timeout=600,
         )
-    return json.loads(scored.stdout)
+        with open(f"{tmp}/unresolved.csv", encoding="utf-8", newline="") as rows:
+            unresolved = [row["text"] for row in csv.DictReader(rows)]
+    return {**json.loads(scored.stdout), "unresolved": unresolved}
+
+
+def listed_misses(result: dict, gold: Path) -> int:
+    """How many of the missed required entities a row of unresolved.csv names (its text is or holds a surface)."""
+    surfaces = {e["id"]: e["surfaces"] for e in yaml.safe_load(gold.read_text(encoding="utf-8"))["entities"]}
+    return sum(
+        any(surface in row for surface in surfaces[entity] for row in result["unresolved"])
+        for entity in result["missing"]
+    )
 
 
 def main() -> None:
@@ -75,6 +91,13 @@ def main() -> None:
             print(f"    offsets wrong: {result['bad_offsets']}, quotes not verbatim: {result['bad_quotes']}")
     means = [statistics.mean(r[m] for r in rows) for m in MEASURES]
     print(f"{'mean of ' + str(len(rows)) + ' texts':44} {means[0]:7.3f} {means[1]:9.3f} {means[2]:8.3f}")
+    print(f"\n{'unresolved.csv':44} {'misses it lists':>15} {'rows':>6}")
+    listed = [listed_misses(result, gold) for result, (gold, _) in zip(rows, pairs, strict=True)]
+    for result, count, (_, report) in zip(rows, listed, pairs, strict=True):
+        print(f"{report.name[:44]:44} {count:>7}/{len(result['missing']):<7} {len(result['unresolved']):>6}")
+    missed = sum(len(r["missing"]) for r in rows)
+    share = sum(listed) / missed if missed else 1.0
+    print(f"{'all texts':44} {sum(listed):>7}/{missed:<7} {sum(len(r['unresolved']) for r in rows):>6}  ({share:.0%})")
 
 
 if __name__ == "__main__":
