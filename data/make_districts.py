@@ -153,11 +153,7 @@ def main() -> None:
         used_ids.add(entry_id)
         aliases = [] if short in NO_SHORT_NAME or short == full else [short]
         if short in SHARED_SHORT_NAMES:
-            city_code = (
-                props["adcode"][:4] + "00"
-                if not props["adcode"].startswith(("81", "82"))
-                else props["adcode"][:2] + "0000"
-            )
+            city_code = props["adcode"][:4] + "00"  # 810014 (大埔区) is in 810000, as 441422 is in 441400
             aliases = [shared_alias(short, city, city_code, cities[city_code])]
         english = english_name(full, short, city)
         if full in MACAO:

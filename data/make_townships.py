@@ -279,28 +279,38 @@ def is_common_word(name: str, words: dict[str, tuple[int, str]]) -> bool:
     return freq >= (FAMOUS_ELSEWHERE if tag.startswith("ns") else COMMON_WORD)
 
 
+def city_of(adcode: str, county_entry: dict[str, str]) -> str:
+    """The adcode of a county's city (a county-level city such as 东莞 is its own)."""
+    return adcode[:4] + "00" if adcode[:4] + "00" in county_entry else adcode
+
+
+def county_and_city_names(adcode: str, boundaries: dict, county_entry: dict[str, str]) -> list[str]:
+    """The short names of a township's county and city (增城, 广州; 东莞 once): what names it, or stands before it."""
+    return list(
+        dict.fromkeys(county_short_name(boundaries[code].name_zh) for code in (adcode, city_of(adcode, county_entry)))
+    )
+
+
 def prefixed_names(town: dict[str, str], boundaries: dict, county_entry: dict[str, str]) -> list[str]:
     """东莞长安, 中山三角镇: the city or county in front is evidence enough, even for a place famous elsewhere."""
     full, adcode = town["name"], town["areaCode"]
     if township_type(full)[1] not in BARE_NAME_KINDS:
         return []
-    city = adcode[:4] + "00" if adcode[:4] + "00" in county_entry else adcode
-    prefixes = dict.fromkeys(county_short_name(boundaries[code].name_zh) for code in (adcode, city))
+    prefixes = county_and_city_names(adcode, boundaries, county_entry)
     names = dict.fromkeys((full, bare_name(full)) if len(bare_name(full)) >= 2 else (full,))
     return [prefix + name for prefix in prefixes for name in names]
 
 
 def starts_with_its_city(bare: str, adcode: str, boundaries: dict, county_entry: dict[str, str]) -> bool:
     """中山港 (a subdistrict of 中山) would swallow the city in 中山港口升级: such a name stays full."""
-    city = adcode[:4] + "00" if adcode[:4] + "00" in county_entry else adcode
-    return any(bare.startswith(county_short_name(boundaries[code].name_zh)) for code in (adcode, city))
+    return bare.startswith(tuple(county_and_city_names(adcode, boundaries, county_entry)))
 
 
 def bare_alias(bare: str, adcode: str, boundaries: dict, county_entry: dict[str, str]) -> dict:
     """小榄 counts beside 中山 (or its county), or anywhere in a report about 中山."""
-    city = adcode[:4] + "00" if adcode[:4] + "00" in county_entry else adcode
-    near = dict.fromkeys(county_short_name(boundaries[code].name_zh) for code in (adcode, city))
-    return {"text": bare, "near": list(near), "window": BARE_NAME_WINDOW, "focus": [county_entry[city]]}
+    city = city_of(adcode, county_entry)
+    near = county_and_city_names(adcode, boundaries, county_entry)
+    return {"text": bare, "near": near, "window": BARE_NAME_WINDOW, "focus": [county_entry[city]]}
 
 
 def match_points(townships: list[dict[str, str]], places: Iterable[dict]) -> dict[str, dict]:
@@ -375,7 +385,7 @@ def build(rows: list[dict[str, str]], places: list[dict]) -> tuple[str, Counter]
             else:
                 aliases.append(bare_alias(bare, adcode, boundaries, county_entry))
                 counts["with its bare name, where the county or city is near or the report's focus"] += 1
-        has_bare = len(aliases) > 1 and any(isinstance(a, dict) and a["text"] == bare for a in aliases)
+        has_bare = any(isinstance(a, dict) and a["text"] == bare for a in aliases)
         for name in prefixed[code]:
             if name.endswith(bare) and (has_bare or alias_key(bare) in taken or is_everyday_word(bare, words)):
                 continue  # 潼湖 counts near 惠州 already, or names another place: 惠州潼湖 would swallow 潼湖生态智慧区
