@@ -124,7 +124,7 @@ def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]
     connections = gazetteer.connections
     if not connections.words or len(found) < 2:
         return found
-    joiners = {alias_key(j) for j in connections.joiners}
+    joiners = connections.folded_joiners
     places: list[tuple[str, int, int]] = []
     whole: dict[int, tuple[tuple[str, int, int], int]] = {}  # first piece's index → (the pair as matched, pieces)
     for row in found:
@@ -166,7 +166,7 @@ def _joins(gazetteer: Gazetteer, text: str, first: tuple[str, int, int], then: t
 
 
 def _pair_pieces(
-    gazetteer: Gazetteer, text: str, row: tuple[str, int, int], joiners: set[str]
+    gazetteer: Gazetteer, text: str, row: tuple[str, int, int], joiners: frozenset[str]
 ) -> list[tuple[str, int, int]]:
     """广州－深圳 (a name of the grouping 广深) as its two cities; any other name as itself."""
     entry_id, start, end = row
@@ -189,8 +189,7 @@ def _corridor_word_after(text: str, end: int, connections: Connections) -> tuple
     for at in range(end, min(len(text), end + connections.reach + 1)):
         if text[at] in CLAUSE_ENDS:
             return None
-        for corridor in connections.words:  # longest first: 城际铁路 before 铁路
-            word = alias_key(corridor.word)
+        for word in connections.folded_words:  # longest first: 城际铁路 before 铁路
             if text.startswith(word, at):
                 return word, at
     return None
@@ -229,9 +228,7 @@ def _starts_a_name(text: str, start: int, breaks: tuple[str, ...]) -> bool:
     中山), only punctuation, a verb or particle of `breaks`, or the text's start."""
     if start == 0 or not _is_han(text[start - 1]):
         return True
-    return _breaks_pattern(breaks).search(text, max(0, start - _longest(breaks)), start) is not None and any(
-        text.endswith(word, 0, start) for word in breaks
-    )
+    return _breaks_pattern(breaks, at_end=True).search(text, max(0, start - _longest(breaks)), start) is not None
 
 
 def _is_own_name(text: str, breaks: tuple[str, ...]) -> bool:
@@ -243,9 +240,11 @@ _HAN_ONLY = re.compile("[\u4e00-\u9fff]+")
 
 
 @cache
-def _breaks_pattern(breaks: tuple[str, ...]) -> re.Pattern:
-    """Any of the words that end a name, longest first: one search instead of one per word."""
-    return re.compile("|".join(re.escape(w) for w in sorted(breaks, key=len, reverse=True)) or "(?!)")
+def _breaks_pattern(breaks: tuple[str, ...], at_end: bool = False) -> re.Pattern:
+    """Any of the words that end a name, longest first (or, `at_end`, any that ends where the search stops): one
+    search instead of one per word."""
+    words = "|".join(re.escape(w) for w in sorted(breaks, key=len, reverse=True)) or "(?!)"
+    return re.compile(f"(?:{words})\\Z" if at_end else words)
 
 
 @cache

@@ -20,7 +20,7 @@ from baymap.geo._errors import GazetteerError
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.parse_cache import cached
 from baymap.geo.report import FOLDED_SENTENCE_END, normalise_for_matching
-from baymap.geo.shipped import data_file
+from baymap.geo.shipped import data_bytes, data_file
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 GEOMETRY_FORMS = ("boundary", "point", "points", "line", "polygon", "union", "disc", "border_zone")
@@ -194,6 +194,15 @@ class Connections:
     layer: str = "corridors"
     reach: int = 0
     origin: str = ""
+
+    @cached_property
+    def folded_words(self) -> tuple[str, ...]:
+        """The corridor words as the normalised text writes them, longest first: folded once, not at each chain."""
+        return tuple(alias_key(w.word) for w in self.words)
+
+    @cached_property
+    def folded_joiners(self) -> frozenset[str]:
+        return frozenset(alias_key(j) for j in self.joiners)
 
 
 @dataclass(frozen=True)
@@ -450,7 +459,7 @@ def _parts_of(name: str, text: str) -> FileParts:
 @cache
 def shipped_texts() -> dict[str, bytes]:
     """The shipped gazetteer files' bytes by path: what every cache of what is parsed or built from them depends on."""
-    return {str(data_file(name)): data_file(name).read_bytes() for name in SHIPPED if data_file(name).is_file()}
+    return {str(data_file(name)): data_bytes(name) for name in SHIPPED if data_file(name).is_file()}
 
 
 def shipped_fingerprint() -> list[bytes]:

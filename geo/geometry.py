@@ -17,7 +17,7 @@ from baymap.geo.boundaries import load_boundaries
 from baymap.geo.gazetteer import Gazetteer, GazetteerEntry, entries_in_build_order
 from baymap.geo.lnglat import LngLat
 from baymap.geo.parse_cache import cached
-from baymap.geo.shipped import data_file
+from baymap.geo.shipped import data_bytes
 
 #: An equal-area projection centred on the Pearl River Delta, in metres.
 EQUAL_AREA = "+proj=laea +lat_0=23 +lon_0=113.5 +datum=WGS84 +units=m +no_defs"
@@ -96,7 +96,7 @@ def shipped_compound_shapes() -> dict[str, tuple[dict[str, GazetteerEntry], shap
         shapes = geometries_from_gazetteer(shipped, ids, reuse=False)
         return {i: ({m: shipped[m] for m in entries_in_build_order(shipped, [i])}, shapes[i]) for i in ids}
 
-    depends_on = [*shipped_fingerprint(), Path(__file__).read_bytes(), data_file("boundaries.geojson").read_bytes()]
+    depends_on = [*shipped_fingerprint(), Path(__file__).read_bytes(), data_bytes("boundaries.geojson")]
     return cached("shapes", depends_on, build_all)
 
 

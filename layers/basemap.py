@@ -12,7 +12,7 @@ from shapely.geometry import mapping
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.lnglat import LngLat, leaflet_latlng
 from baymap.geo.parse_cache import cached
-from baymap.geo.shipped import data_file
+from baymap.geo.shipped import data_bytes
 from baymap.layers.escape import escape_text
 
 #: Cities whose districts the basemap outlines: the Greater Bay Area's nine mainland cities, Hong Kong and Macao.
@@ -89,7 +89,7 @@ def _dissolve_outlines() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Ge
 
 
 def _depends_on() -> list[bytes]:
-    return [data_file("boundaries.geojson").read_bytes(), Path(__file__).read_bytes()]
+    return [data_bytes("boundaries.geojson"), Path(__file__).read_bytes()]
 
 
 def minimap_land() -> dict:
