@@ -462,10 +462,11 @@ def shipped_texts() -> dict[str, bytes]:
     return {str(data_file(name)): data_bytes(name) for name in SHIPPED if data_file(name).is_file()}
 
 
-def shipped_fingerprint() -> list[bytes]:
-    """What the shipped gazetteer's parse depends on: its files and the code that reads them."""
+@cache
+def shipped_fingerprint() -> tuple[bytes, ...]:
+    """What the shipped gazetteer's parse depends on: its files and the code that reads them (read once)."""
     code = (Path(__file__).read_bytes(), Path(__file__).with_name("report.py").read_bytes())
-    return [*code, *(name.encode() + b"\0" + text for name, text in shipped_texts().items())]
+    return (*code, *(name.encode() + b"\0" + text for name, text in shipped_texts().items()))
 
 
 @cache
