@@ -33,6 +33,8 @@ LIST_ITEM_MAX = 10
 _LIST_COUNT = re.compile(r"[一二两三四五六七八九十百千万多若干几\d]*[批个座项条家处所宗]?")
 #: How much of the text after 等 may be the shared word (抽水蓄能电站).
 LIST_WORD_MAX = 12
+#: How much of the shared word must begin a known name when no name is the item and the word exactly.
+LIST_WORD_MIN = 2
 
 
 def listed_items(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]) -> Iterator[tuple]:
@@ -47,13 +49,25 @@ def listed_items(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, in
         if len(items) < 2:
             continue
         after = _LIST_COUNT.match(text, at + 1).end()
-        tail = text[after : after + LIST_WORD_MAX]
-        for start, end in items:
-            if (start, end) in known:
-                continue
-            owner = _owner_with_word(gazetteer, text[start:end], tail)
-            if owner:
-                yield start, end, owner
+        yield from _items_with_word(gazetteer, text, items, text[after : after + LIST_WORD_MAX], known)
+    for _, start, end in found:  # 佛肇、莞惠城际: the last item carries the word, in a known name
+        if start > 0 and text[start - 1] == "、":
+            items = _items_before(text, start - 1, gazetteer.name_breaks)
+            for cut in range(start + 2, end - 1):
+                if _owner_with_word(gazetteer, text[start:cut], text[cut:end], whole=True):
+                    yield from _items_with_word(gazetteer, text, items, text[cut:end], known, whole=True)
+                    break
+
+
+def _items_with_word(
+    gazetteer: Gazetteer, text: str, items: list[tuple[int, int]], tail: str, known: set, whole: bool = False
+) -> Iterator[tuple]:
+    for start, end in items:
+        if (start, end) in known:
+            continue
+        owner = _owner_with_word(gazetteer, text[start:end], tail, whole)
+        if owner:
+            yield start, end, owner
 
 
 def _all(text: str, char: str) -> Iterator[int]:
@@ -86,19 +100,29 @@ def _is_han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
-def _owner_with_word(gazetteer: Gazetteer, item: str, tail: str) -> str | None:
-    """The entry whose plain name is the item (or the item without the city in front) and a start of the tail."""
+def _owner_with_word(gazetteer: Gazetteer, item: str, tail: str, whole: bool = False) -> str | None:
+    """The entry whose plain name is the item (or the item without the city in front) and a start of the tail
+    (the whole tail if `whole`); or, failing that, the one entry whose names alone begin so: 浪江 + 抽水蓄能(项目)
+    begins only 浪江抽水蓄能电站's names."""
     names = gazetteer.plain_names
     candidates = [item]
     for length in range(2, len(item) - 1):
         owner = names.get(item[:length])
         if owner and gazetteer[owner].layer in gazetteer.connections.member_layers:
             candidates.append(item[length:])
-    for length in range(len(tail), 0, -1):
+    lengths = [len(tail)] if whole else range(len(tail), 0, -1)
+    for length in lengths:
         for candidate in candidates:
             owner = names.get(candidate + tail[:length])
             if owner:
                 return owner
+    if whole:
+        return None
+    for length in range(len(tail), LIST_WORD_MIN - 1, -1):
+        for candidate in candidates:
+            owners = gazetteer.owners_of_names_beginning(candidate + tail[:length])
+            if len(owners) == 1:
+                return next(iter(owners))
     return None
 
 

@@ -6,6 +6,7 @@ level (unknown keys, wrong types, non-finite numbers, aliases, duplicate keys) a
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -326,6 +327,20 @@ class Gazetteer:
             for alias in entry.aliases:
                 if not (alias.near or alias.focus):
                     owners.setdefault(alias_key(alias.text), entry.id)
+        return owners
+
+    @cached_property
+    def _sorted_plain_names(self) -> list[str]:
+        return sorted(self.plain_names)
+
+    def owners_of_names_beginning(self, prefix: str) -> set[str]:
+        """The entries holding a plain name that begins with `prefix`."""
+        names = self._sorted_plain_names
+        at = bisect.bisect_left(names, prefix)
+        owners: set[str] = set()
+        while at < len(names) and names[at].startswith(prefix):
+            owners.add(self.plain_names[names[at]])
+            at += 1
         return owners
 
     @cached_property

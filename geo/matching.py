@@ -148,11 +148,50 @@ def mention_rows(
             if len(about) == 1:
                 found.append((about[0].entry_id, start, end))
         found.sort(key=lambda row: row[1])
+    found = _without_places_another_city_precedes(gazetteer, found)
     found = connected(gazetteer, folded, found)
     rows = sorted([*composed_rows(gazetteer, folded, found), *listed_items(gazetteer, folded, found)])
     span, label_at = report.sentence_span, report.section_label_at
     for start, end, entry_id in rows:
         yield entry_id, start, end, *span(start, end), label_at(start)
+
+
+#: A name this short may be a brand or a name several places share: another city before it says it is not ours.
+SHORT_NAME_MAX = 3
+
+
+def _without_places_another_city_precedes(
+    gazetteer: Gazetteer, found: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
+    """Drop a short name written right after a city or district it does not lie in: 清远长隆 is not Guangzhou's
+    长隆 (it is Qingyuan's, which the gazetteer may not know); 深圳前海 stays, 前海 lies in Shenzhen. A longer
+    name is specific enough to stand (澳门莲花口岸 is the Lotus port, at Hengqin)."""
+    kept: list[tuple[str, int, int]] = []
+    for row in found:
+        entry_id, start, end = row
+        if (
+            kept
+            and kept[-1][2] == start
+            and end - start <= SHORT_NAME_MAX
+            and _lies_outside(gazetteer, entry_id, kept[-1][0])
+        ):
+            continue
+        kept.append(row)
+    return kept
+
+
+def _lies_outside(gazetteer: Gazetteer, entry_id: str, area_id: str) -> bool:
+    within, area = gazetteer[entry_id].within, gazetteer[area_id].geometry.get("boundary")
+    if not (within and within.isdigit() and area):
+        return False
+    return not within.startswith(adcode_prefix(area))
+
+
+def adcode_prefix(adcode: str) -> str:
+    """The digits every adcode inside this unit starts with: 441800 → 4418, 440113 → 440113."""
+    while adcode.endswith("00"):
+        adcode = adcode[:-2]
+    return adcode
 
 
 #: A report is about a city when it names it at least this often, and this share of the times it names any

@@ -102,9 +102,26 @@ def test_a_corridors_places_and_a_composed_names_place_are_mentions_too():
         ),
         ("加快肇庆浪江、河源岑田等项目建设。", {}),  # 项目 makes no known name of them
         ("肇庆浪江和河源岑田抽水蓄能电站。", {"岑田抽水蓄能电站": "centian_pumped_storage"}),  # no list: its own name
+        (  # the word begins only one entry's names: 浪江 + 抽水蓄能(项目) is 浪江抽水蓄能电站
+            "加快梅州二期、肇庆浪江、河源岑田等一批抽水蓄能项目建设。",
+            {"肇庆浪江": "langjiang_pumped_storage", "河源岑田": "centian_pumped_storage"},
+        ),
     ],
-    ids=["list", "other-word", "no-list"],
+    ids=["list", "other-word", "no-list", "word-begins-a-name"],
 )
 def test_list_items_that_name_a_known_place_with_the_word_after_the_list(text, expected):
     mentions = mentions_from_report(report_from_bytes(text.encode("utf-8")), SHIPPED, MATCHER)
     assert {m.text: m.entry_id for m in mentions if m.entry_id.endswith("_storage")} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("与佛肇、莞惠城际贯通。", {"佛肇": "guangfozhao_intercity", "莞惠城际": "guanhui_intercity"}),
+        ("与佛肇、莞惠发展。", {}),  # no shared word: not the railways
+    ],
+    ids=["shared-word", "no-word"],
+)
+def test_a_list_whose_last_item_carries_the_word_names_each_item_with_it(text, expected):
+    mentions = mentions_from_report(report_from_bytes(text.encode("utf-8")), SHIPPED, MATCHER)
+    assert {m.text: m.entry_id for m in mentions if m.entry_id.endswith("intercity")} == expected

@@ -214,3 +214,17 @@ def test_the_script_is_evidence_for_hong_kongs_tai_po(text, expected):
 def test_a_report_knows_its_script():
     assert report_from_bytes("香港特別行政區政府推動發展，新市鎮繼續擴展。".encode()).script == "traditional"
     assert report_from_bytes("广州推进粤港澳大湾区建设，发展新质生产力。".encode()).script == "simplified"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("推动清远长隆首期项目建成。", [("qingyuan", "清远")]),  # Qingyuan's 长隆 is not Guangzhou's resort
+        ("广州长隆开业。", [("guangzhou", "广州"), ("chimelong", "长隆")]),
+        ("深圳前海发展。", [("shenzhen", "深圳"), ("qianhai", "前海")]),
+        ("探索澳门莲花口岸搬迁。", [("macao", "澳门"), ("hengqin_port", "莲花口岸")]),  # a long name stands
+    ],
+    ids=["other-city", "own-city", "own-district", "long-name"],
+)
+def test_a_short_name_right_after_a_city_it_does_not_lie_in_is_not_that_place(text, expected):
+    assert found(text) == expected

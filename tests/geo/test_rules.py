@@ -43,6 +43,8 @@ def ids(text: str) -> list[str]:
         ("广州地产集团、珠江啤酒与深圳日报。", []),
         ("广佛同城，建设广佛环线。", ["guang_fo"]),
         ("广州至湛江高铁。", ["guangzhou", "guangzhou>zhanjiang+广州至湛江高铁", "zhanjiang"]),
+        ("推广清洁生产技术；广清一体化。", ["guang_qing"]),
+        ("保障泄洪纳潮安全。潮州潮安区。", ["chaozhou", "chaoan"]),
     ],
 )
 def test_context_rules(text, expected):
