@@ -17,6 +17,18 @@
     return span;
   }
 
+  function bilingual(zh, en) { return { zh: zh, en: en }; }
+
+  /* Text in both languages; the page's zh/en toggle (a class on body) shows one. */
+  function setBilingual(element, text) {
+    element.textContent = "";
+    [["bm-zh", text.zh], ["bm-en", text.en]].forEach(function (part) {
+      var span = document.createElement("span");
+      span.className = part[0]; span.textContent = part[1];
+      element.appendChild(span);
+    });
+  }
+
   function boundsOf(features) {
     var b = L.latLngBounds([]);
     features.forEach(function (f) { b.extend(L.latLngBounds(f.bounds)); });
@@ -112,17 +124,40 @@
     });
     var story = new Story().addTo(map);
     var sectionTitle = L.DomUtil.create("div", "bm-section-title", map.getContainer());
+    var firstView = { center: map.getCenter(), zoom: map.getZoom() };
+    var STORY_MAX_ZOOM = 12;
+    /* A step shows its section's places, turning on the layers they are in, and flies to them; province-wide
+       groupings are left out of the view unless they are all the section names. */
     function go(i) {
       step = i;
-      refresh();
       var shown = features.filter(visible);
-      story.label.textContent = i < 0 ? "报告 " + sections.length + " 节" : (i + 1) + " / " + sections.length;
+      if (i >= 0) shown.forEach(function (f) { if (!map.hasLayer(f.group)) map.addLayer(f.group); });
+      refresh();
+      var label = i < 0 ? bilingual("报告 " + sections.length + " 节", sections.length + " sections")
+        : bilingual((i + 1) + " / " + sections.length, (i + 1) + " / " + sections.length);
+      if (i >= 0 && !shown.length) label = bilingual(label.zh + " · 本节无地点", label.en + " · no places in this section");
+      setBilingual(story.label, label);
       sectionTitle.textContent = i < 0 ? "" : sections[i];
       sectionTitle.style.display = i < 0 ? "none" : "block";
       map.getContainer().setAttribute("data-story-step", String(i));
-      if (shown.length) map.flyToBounds(boundsOf(shown), { padding: [30, 30], maxZoom: 12, duration: 0.8 });
+      if (i < 0) { map.flyTo(firstView.center, firstView.zoom, { duration: 0.8 }); return; }
+      var framed = shown.filter(function (f) { return f.layer !== "groupings"; });
+      if (!framed.length) framed = shown;
+      if (!framed.length) return;
+      var deepest = Math.max.apply(null, framed.map(function (f) { return f.maxZoom; }));
+      map.flyToBounds(boundsOf(framed), { padding: [30, 30], maxZoom: Math.min(STORY_MAX_ZOOM, deepest), duration: 0.8 });
     }
-    story.label.textContent = "报告 " + sections.length + " 节";
+    setBilingual(story.label, bilingual("报告 " + sections.length + " 节", sections.length + " sections"));
+    /* A presenter's clicker sends the arrow keys: they step through the story, except while typing. */
+    document.addEventListener("keydown", function (e) {
+      var typing = e.target && (e.target.tagName === "INPUT" || e.target.tagName === "TEXTAREA");
+      if (typing || e.altKey || e.ctrlKey || e.metaKey || !sections.length) return;
+      if (e.key === "ArrowRight" || e.key === "PageDown") go(step >= sections.length - 1 ? 0 : step + 1);
+      else if (e.key === "ArrowLeft" || e.key === "PageUp") go(step <= 0 ? sections.length - 1 : step - 1);
+      else return;
+      e.preventDefault();
+    });
+    L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
     recluster();
     sectionTitle.style.display = "none";
     map.getContainer().setAttribute("data-story-step", "-1");
@@ -186,7 +221,7 @@
       refresh();
       if (!map.hasLayer(f.group)) map.addLayer(f.group);
       var bounds = L.latLngBounds(f.bounds);
-      map.fitBounds(bounds, { maxZoom: 13, animate: false });
+      map.fitBounds(bounds, { maxZoom: f.maxZoom, animate: false });
       f.layers[0].openPopup(bounds.getCenter());
     }
     new Search().addTo(map);

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from baymap.geo.features import ResolvedFeature
+from baymap.geo.gazetteer import GazetteerEntry
 from baymap.geo.matching import Mention
 from baymap.layers.escape import escape_text
 from baymap.layers.styles import LayerStyle
@@ -41,7 +42,8 @@ def tooltip_html(feature: ResolvedFeature) -> str:
 
 
 def popup_html(feature: ResolvedFeature, style: LayerStyle, labels: Mapping[str, str] | None = None) -> str:
-    """`labels` names each report as the map shows it (report_labels); by default its file name."""
+    """The place and the report's own sentences first; where the location comes from behind a small "source"
+    disclosure. `labels` names each report as the map shows it (report_labels); by default its file name."""
     entry = feature.entry
     count = len(feature.mentions)
     times = "once" if count == 1 else f"{count} times"
@@ -49,18 +51,26 @@ def popup_html(feature: ResolvedFeature, style: LayerStyle, labels: Mapping[str,
         '<div class="baymap-popup">',
         f'<div class="bm-name">{escape_text(entry.name_zh)}</div>',
         f'<div class="bm-name-en">{escape_text(entry.name_en)}</div>',
-        f'<div class="bm-meta">{escape_text(style.label)} · {escape_text(entry.kind)} · '
-        f"mentioned {times} (提及 {count} 次)</div>",
     ]
     if feature.approximate:
-        parts.append(f'<div class="bm-approx">Location approximate (位置为近似): {escape_text(entry.precision)}</div>')
-    elif entry.precision:
-        parts.append(f'<div class="bm-prov">Location: {escape_text(entry.precision)}</div>')
-    if entry.note:
-        parts.append(f'<div class="bm-prov">{escape_text(entry.note)}</div>')
+        where = escape_text(where_about(entry))
+        parts.append(f'<div class="bm-approx">Location approximate (位置为近似): {where}</div>')
+    parts.extend(quotes_html(feature, labels))
+    parts.append(
+        f'<div class="bm-meta">{escape_text(style.label)} · {escape_text(entry.kind)} · '
+        f"mentioned {times} (提及 {count} 次)</div>"
+    )
+    parts.append(provenance_html(feature))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def quotes_html(feature: ResolvedFeature, labels: Mapping[str, str] | None) -> list[str]:
+    count = len(feature.mentions)
     reports = Counter(m.report for m in feature.mentions)
     label = labels.__getitem__ if labels else report_label
     shown = feature.mentions[:MAX_QUOTES]
+    parts = []
     for report in dict.fromkeys(m.report for m in shown):
         if len(reports) > 1:
             parts.append(f'<div class="bm-report">{escape_text(label(report))} · {reports[report]}</div>')
@@ -72,8 +82,27 @@ def popup_html(feature: ResolvedFeature, style: LayerStyle, labels: Mapping[str,
             f'<div class="bm-more">还有 {more} 处提及（共 {len(reports)} 份报告）· '
             f"{more} more in {len(reports)} report{'s' if len(reports) > 1 else ''}: see mentions.csv</div>"
         )
-    parts.append("</div>")
-    return "".join(parts)
+    return parts
+
+
+def where_about(entry: GazetteerEntry) -> str:
+    """An approximate location in a few words: "in 增城区", "location from 松山湖", "within about 13 km"."""
+    head = entry.precision.partition(":")[0 if entry.precision.startswith("in ") else 2]
+    if entry.precision.startswith("derived:"):
+        return head.partition(" (")[0].strip()
+    if entry.precision.startswith("in "):
+        return head.strip()
+    return f"within about {round((entry.precision_m or 0) / 1000)} km"
+
+
+def provenance_html(feature: ResolvedFeature) -> str:
+    """Where the location comes from and how exact it is: for whoever asks, not for the audience's first look."""
+    entry = feature.entry
+    rows = [f"Location{' approximate' if feature.approximate else ''}: {entry.precision}"] if entry.precision else []
+    rows += [f"Source: {entry.source}"] if entry.source else []
+    rows += [entry.note] if entry.note else []
+    body = "".join(f'<div class="bm-prov">{escape_text(row)}</div>' for row in rows)
+    return f'<details class="bm-source"><summary>来源 source</summary>{body}</details>' if rows else ""
 
 
 def quote_html(mention: Mention) -> str:

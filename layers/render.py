@@ -82,7 +82,6 @@ def map_from_features(
         fmap = folium.Map(
             location=None if bounds else [22.8, 113.5],
             zoom_start=1 if bounds else 8,
-            control_scale=True,
             **TILES[tiles],
         )
         add_page_assets(fmap)
@@ -254,6 +253,24 @@ def html_box(markup: str) -> MacroElement:
     return box
 
 
+#: The deepest zoom search and story go to; a place known less exactly stops sooner (zoom_limit).
+MAX_ZOOM = 13
+#: How many screen pixels a location's uncertainty may span when the map zooms to it.
+UNCERTAINTY_PX = 150
+#: Metres per pixel at zoom 0 on the equator (Web Mercator, 256-pixel tiles).
+METRES_PER_PIXEL_Z0 = 156543.03
+
+
+def zoom_limit(feature: ResolvedFeature) -> int:
+    """The deepest zoom worth showing a place at: a district-sized estimate is never shown at street level."""
+    metres = feature.entry.precision_m
+    if not metres:
+        return MAX_ZOOM
+    latitude = feature.geometry.representative_point().y
+    scale = UNCERTAINTY_PX * METRES_PER_PIXEL_Z0 * math.cos(math.radians(latitude)) / metres
+    return max(1, min(MAX_ZOOM, math.floor(math.log2(scale))))
+
+
 def controls(
     fmap: folium.Map,
     features: list[ResolvedFeature],
@@ -277,6 +294,7 @@ def controls(
             "sections": sorted({index[(m.report, m.section)] for m in f.mentions if (m.report, m.section) in index}),
             "reports": sorted({reports.index(m.report) for m in f.mentions if m.report in reports}),
             "bounds": initial_bounds([f], {}),
+            "maxZoom": zoom_limit(f),
         }
         for f in features
         if f.entry.layer in groups

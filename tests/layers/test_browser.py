@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -297,3 +298,102 @@ def test_an_approximate_location_is_drawn_dotted_and_its_popup_says_so(open_map,
     geojson = json.loads((tmp_path / "out" / "features.geojson").read_text(encoding="utf-8"))
     approximate = {f["id"]: f["properties"]["approximate"] for f in geojson["features"]}
     assert approximate["town_440118107"] is True and approximate["baiyun_airport"] is False
+
+
+STORY_REPORT = """年度建设报告
+一、交通
+南沙大桥建成，白云国际机场扩建。
+二、城市群
+推进广佛同城化，深化广佛肇合作。
+三、展望
+我们将继续努力。
+"""
+
+
+def step_and_wait(opened, key: str) -> None:
+    """Press a key (a presenter's clicker) and wait for the map to finish flying."""
+    opened.page.evaluate("window.__moved = false; baymap.map.once('moveend', () => { window.__moved = true; })")
+    opened.page.keyboard.press(key)
+    opened.page.wait_for_function("window.__moved")
+
+
+def view_of(opened) -> dict:
+    return opened.page.evaluate(
+        "(() => { const b = baymap.map.getBounds(); return {zoom: baymap.map.getZoom(), west: b.getWest(),"
+        " east: b.getEast(), south: b.getSouth(), north: b.getNorth()}; })()"
+    )
+
+
+def test_story_steps_fly_to_each_sections_places_and_turn_on_their_layers(open_map, tmp_path):
+    opened = open_map(build(tmp_path, STORY_REPORT, "--offline") / "map.html")
+    first = view_of(opened)
+    layers = opened.page.locator(".leaflet-control-layers-overlays label")
+    groupings = layers.filter(has_text="城市组合与区域").locator("input")
+    assert not groupings.is_checked()  # off when the map opens
+    label = opened.page.locator(".bm-story-label")
+    opened.page.keyboard.press("ArrowRight")
+    assert opened.page.locator(".bm-section-title").inner_text() == "前言"  # the title line only
+    assert "本节无地点" in label.inner_text()
+    step_and_wait(opened, "ArrowRight")
+    assert opened.page.locator(".bm-section-title").inner_text() == "一、交通"
+    section = view_of(opened)
+    for lng, lat in ((113.58, 22.86), (113.2989, 23.3925)):  # 南沙大桥, 白云国际机场
+        assert section["west"] < lng < section["east"] and section["south"] < lat < section["north"]
+    assert section["west"] > 112.47  # not out to Zhaoqing's centre: only this section's places
+    step_and_wait(opened, "ArrowRight")
+    assert opened.page.locator(".bm-section-title").inner_text() == "二、城市群"
+    groups = view_of(opened)
+    assert groups["west"] < 112.0 and groups["zoom"] < section["zoom"]  # out over all of Zhaoqing
+    assert groupings.is_checked()  # the groupings this section names are shown, their layer turned on
+    assert set(opened.page.evaluate("baymap.shown()")) == {"guang_fo", "guang_fo_zhao"}
+    assert opened.shapes() >= 2
+    opened.page.keyboard.press("ArrowRight")
+    assert opened.page.locator(".bm-section-title").inner_text() == "三、展望"
+    assert "本节无地点" in label.inner_text()  # says so rather than showing an empty map
+    opened.page.locator(".bm-buttons a", has_text="EN").click()
+    assert "no places in this section" in label.inner_text()
+    step_and_wait(opened, "ArrowLeft")
+    assert opened.page.locator(".bm-section-title").inner_text() == "二、城市群"
+    opened.page.evaluate("window.__moved = false; baymap.map.once('moveend', () => { window.__moved = true; })")
+    opened.page.locator(".bm-story a", has_text="全部").click()
+    opened.page.wait_for_function("window.__moved")
+    assert view_of(opened)["zoom"] == first["zoom"]  # back to the first view
+    assert opened.errors == []
+
+
+def test_a_popup_leads_with_the_place_and_its_quote_and_keeps_provenance_behind_source(open_map, offline_map):
+    opened = open_map(offline_map)
+    opened.zoom_to(113.29889, 23.3925, 14)
+    opened.click_at(113.29889, 23.3925)  # 白云国际机场
+    popup = opened.page.locator(".leaflet-popup-content .baymap-popup")
+    popup.wait_for()
+    lines = popup.inner_text().splitlines()
+    assert lines[0] == "广州白云国际机场"
+    assert "白云国际机场三期扩建工程加快建设" in lines[2]  # the report's sentence right under the names
+    provenance = popup.locator(".bm-source .bm-prov").first
+    assert not provenance.is_visible()
+    popup.locator(".bm-source summary").click()
+    assert provenance.is_visible()
+    assert "Source:" in popup.locator(".bm-source").inner_text()
+
+
+def test_the_scale_is_metric_and_clear_of_the_legend(open_map, offline_map):
+    opened = open_map(offline_map)
+    scales = opened.page.locator(".leaflet-control-scale-line")
+    assert scales.count() == 1
+    assert re.fullmatch(r"\d+ k?m", scales.inner_text())
+    scale, legend = scales.bounding_box(), opened.page.locator(".baymap-legend").bounding_box()
+    apart = scale["y"] >= legend["y"] + legend["height"] or legend["y"] >= scale["y"] + scale["height"]
+    assert apart or scale["x"] >= legend["x"] + legend["width"]
+
+
+def test_search_stops_zooming_where_a_places_location_is_only_roughly_known(open_map, tmp_path):
+    opened = open_map(build(tmp_path, "松山湖加快发展。白云国际机场扩建。", "--offline") / "map.html")
+    box = opened.page.locator(".bm-search input")
+    zooms = {}
+    for name in ("松山湖", "白云国际机场"):
+        box.fill(name)
+        box.press("Enter")
+        opened.page.locator(".leaflet-popup-content", has_text=name).wait_for()
+        zooms[name] = opened.page.evaluate("baymap.map.getZoom()")
+    assert zooms["松山湖"] <= 12 < zooms["白云国际机场"]  # ±3 km is not shown at street level
