@@ -37,6 +37,12 @@ def test_features_geojson_is_rfc7946(sample_geojson):
                 assert all(not ring.is_ccw for ring in polygon.interiors)
 
 
+def test_the_samples_features_geojson_is_small_enough_to_mail_and_keeps_points_exact(sample_build, sample_geojson):
+    assert (sample_build / "features.geojson").stat().st_size <= 1_000_000
+    airport = next(f for f in sample_geojson["features"] if f["id"] == "baiyun_airport")
+    assert airport["geometry"]["coordinates"] == [113.29889, 23.3925]  # a point is never simplified
+
+
 def test_one_feature_per_mentioned_entry_with_its_mentions(sample, sample_mentions, sample_geojson):
     features = {f["properties"]["id"]: f["properties"] for f in sample_geojson["features"]}
     assert set(features) == {m.entry_id for m in sample_mentions}
