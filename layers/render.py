@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
 
+import branca.element
 import folium
 import shapely
 from branca.element import Element, MacroElement, Template
@@ -56,6 +57,34 @@ def sequential_element_ids() -> Iterator[None]:
         Element._generate_id = original
 
 
+@contextmanager
+def verbatim_elements() -> Iterator[None]:
+    """folium wraps each element's rendered script in a new branca Element, whose text branca compiles as a Jinja
+    template only to render it back unchanged: some 500 compiles a map. Text with no Jinja syntax is kept as it is."""
+    original = branca.element.Template
+
+    def template(source: str, *args, **kwargs):
+        if args or kwargs or any(mark in source for mark in ("{{", "{%", "{#")):
+            return original(source, *args, **kwargs)
+        return _Verbatim(source)
+
+    branca.element.Template = template
+    try:
+        yield
+    finally:
+        branca.element.Template = original
+
+
+class _Verbatim:
+    """A template with nothing to fill in: renders its text."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, *args, **kwargs) -> str:
+        return self.text
+
+
 def map_from_features(
     features: list[ResolvedFeature],
     styles: Mapping[str, LayerStyle],
@@ -78,7 +107,7 @@ def map_from_features(
     if tiles == "amap":  # our data is WGS-84; a GCJ-02 basemap needs it moved onto its streets
         features = [replace(f, geometry=gcj02_geometry(f.geometry)) for f in features]
     bounds = initial_bounds(features, styles)
-    with sequential_element_ids():
+    with sequential_element_ids(), verbatim_elements():
         # With bounds, the map starts zoomed out so fitting them jumps there at once (no animation).
         fmap = folium.Map(
             location=None if bounds else [22.8, 113.5],
