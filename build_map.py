@@ -18,6 +18,7 @@ from baymap.layers.exports import Content, embed_snippet, write_geojson, write_m
 from baymap.layers.popups import report_labels
 from baymap.layers.stills import png_from_page
 from baymap.layers.styles import check_layers
+from baymap.layers.vector_still import svg_from_features
 
 SAMPLE = "sample-report.txt"
 
@@ -70,6 +71,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--png",
         action="store_true",
         help="also write map.png, a 1920×1080 still for slides (needs Chromium, Playwright and a CJK font)",
+    )
+    parser.add_argument(
+        "--svg",
+        action="store_true",
+        help="also write map.svg, a 1920×1080 vector still for print and slides, its text outlined "
+        "(needs matplotlib and a CJK font: pip install 'baymap[stills]', apt-get install fonts-noto-cjk)",
     )
     parser.add_argument(
         "--embed",
@@ -151,6 +158,8 @@ def build(args: argparse.Namespace) -> str:
         files["embed.html"] = embed_snippet(title)
     if args.png:
         files["map.png"] = png_from_page(files["map.html"] if offline else page(True))
+    if args.svg:
+        files["map.svg"] = svg_from_features(features, styles, title, " · ".join(labels.values()))
     write_outputs(args.output, files)
     seconds = time.perf_counter() - started
     return (
