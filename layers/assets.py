@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 
+from branca.element import Element
+
 from baymap.geo._errors import BaymapError
 
 
@@ -79,3 +81,10 @@ def leaflet_css() -> str:
         data = base64.b64encode(asset_bytes(LEAFLET, f"images/{image}")).decode("ascii")
         css = css.replace(f"url(images/{image})", f"url(data:image/png;base64,{data})")
     return css
+
+
+def raw_element(markup: str) -> Element:
+    """An element whose markup is inserted as it is (branca would otherwise read it as a Jinja template)."""
+    element = Element("{{ this.markup }}")
+    element.markup = markup
+    return element

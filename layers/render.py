@@ -12,16 +12,32 @@ from importlib import resources
 import branca.element
 import folium
 import shapely
-from branca.element import Element, MacroElement, Template
+from branca.element import Element
 from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
 from baymap.geo.crs import gcj02_geometry
 from baymap.geo.features import ResolvedFeature
 from baymap.geo.lnglat import LngLat, leaflet_latlng
-from baymap.layers.assets import LEAFLET, MARKERCLUSTER, asset_text, leaflet_css
-from baymap.layers.basemap import add_basemap, minimap_land
-from baymap.layers.escape import escape_text, json_for_script
+from baymap.layers.assets import LEAFLET, MARKERCLUSTER, asset_text, leaflet_css, raw_element
+from baymap.layers.basemap import LABEL_PANE, add_basemap, minimap_land
+from baymap.layers.controls import (
+    STORY_MAX_ZOOM,
+    CityLabels,
+    FeatureIndex,
+    FullScreen,
+    Language,
+    Legend,
+    MetricScale,
+    MiniMap,
+    ReportFilter,
+    Search,
+    Story,
+    TileNote,
+    Title,
+    bilingual,
+    zoom_limit,
+)
 from baymap.layers.popups import popup_html, report_label, tooltip_html
 from baymap.layers.styles import LayerStyle
 
@@ -131,13 +147,11 @@ def map_from_features(
                     drawn[feature.id] = add_feature(groups[style.id], feature, style, labels, cluster)
                 groups[style.id].add_to(fmap)
         folium.LayerControl(collapsed=False).add_to(fmap)
-        fmap.add_child(
-            html_box(f'<div class="baymap-title">{escape_text(title)}<small>{escape_text(subtitle)}</small></div>')
-        )
-        fmap.add_child(html_box(legend_html([s for s in styles.values() if s.id in groups])))
+        fmap.add_child(Title(title, subtitle))
+        fmap.add_child(Legend([s for s in styles.values() if s.id in groups]))
         if bounds:
             fmap.fit_bounds(bounds)
-        fmap.add_child(controls(fmap, features, groups, cluster, drawn, sections, labels))
+        add_controls(fmap, features, groups, cluster, drawn, sections, labels)
         return fmap.get_root().render()
 
 
@@ -157,15 +171,7 @@ def add_page_assets(fmap: folium.Map) -> None:
     header.add_child(
         raw_element(f"<style>{own.joinpath('page.css').read_text(encoding='utf-8')}</style>"), name="baymap_css"
     )
-    script = own.joinpath("controls.js").read_text(encoding="utf-8")
-    header.add_child(raw_element(f"<script>{DOLLAR_SHIM}\n{script}</script>"), name="baymap_js")
-
-
-def raw_element(markup: str) -> Element:
-    """An element whose markup is inserted as it is (branca would otherwise read it as a Jinja template)."""
-    element = Element("{{ this.markup }}")
-    element.markup = markup
-    return element
+    header.add_child(raw_element(f"<script>{DOLLAR_SHIM}</script>"), name="dollar_shim")
 
 
 def point_cluster() -> MarkerCluster:
@@ -290,45 +296,7 @@ def initial_bounds(features: list[ResolvedFeature], styles: Mapping[str, LayerSt
     return [leaflet_latlng(LngLat(west, south)), leaflet_latlng(LngLat(east, north))]
 
 
-def bilingual(zh: str, en: str) -> str:
-    return f'<span class="bm-zh">{escape_text(zh)}</span><span class="bm-en">{escape_text(en)}</span>'
-
-
-def legend_html(styles: list[LayerStyle]) -> str:
-    swatch = '<i style="background:{};border-color:{}"></i>'
-    rows = "".join(
-        f"<div>{swatch.format(s.fill_color, s.color)}{bilingual(s.label_zh, s.label_en)}</div>" for s in styles
-    )
-    return f'<div class="baymap-legend"><b>{bilingual("图例", "Legend")}</b>{rows}</div>'
-
-
-def html_box(markup: str) -> MacroElement:
-    """A fixed box of ready-made (already escaped) HTML on the map page."""
-    box = MacroElement()
-    box._template = Template("{% macro html(this, kwargs) %}{{ this.markup }}{% endmacro %}")
-    box.markup = markup
-    return box
-
-
-#: The deepest zoom search and story go to; a place known less exactly stops sooner (zoom_limit).
-MAX_ZOOM = 13
-#: How many screen pixels a location's uncertainty may span when the map zooms to it.
-UNCERTAINTY_PX = 150
-#: Metres per pixel at zoom 0 on the equator (Web Mercator, 256-pixel tiles).
-METRES_PER_PIXEL_Z0 = 156543.03
-
-
-def zoom_limit(feature: ResolvedFeature) -> int:
-    """The deepest zoom worth showing a place at: a district-sized estimate is never shown at street level."""
-    metres = feature.entry.precision_m
-    if not metres:
-        return MAX_ZOOM
-    latitude = feature.geometry.representative_point().y
-    scale = UNCERTAINTY_PX * METRES_PER_PIXEL_Z0 * math.cos(math.radians(latitude)) / metres
-    return max(1, min(MAX_ZOOM, math.floor(math.log2(scale))))
-
-
-def controls(
+def add_controls(
     fmap: folium.Map,
     features: list[ResolvedFeature],
     groups: Mapping[str, folium.FeatureGroup],
@@ -336,8 +304,8 @@ def controls(
     drawn: Mapping[str, list[str]],
     sections: Sequence[tuple[str, str]],
     labels: Mapping[str, str] | None = None,
-) -> MacroElement:
-    """The story, search, full-screen, minimap and language controls, given the drawn layers."""
+) -> None:
+    """The page's controls, each its own element: first the index of drawn features they share, then each one."""
     index = {key: i for i, key in enumerate(sections)}
     reports = list(dict.fromkeys(report for report, _ in sections))
     labels = labels or {report: report_label(report) for report in reports}
@@ -358,21 +326,10 @@ def controls(
         if f.entry.layer in groups
     ]
     steps = [label if len(reports) == 1 else f"{labels[report]} · {label}" for report, label in sections]
-    layer_lists = ",".join("[" + ",".join(drawn[d["id"]]) + "]" for d in data)
-    group_refs = ",".join(f"{json_for_script(k)}:{g.get_name()}" for k, g in groups.items())
-    config = (
-        f"{{map:{fmap.get_name()},groups:{{{group_refs}}},cluster:{cluster.get_name()},"
-        f"features:{json_for_script(data)},"
-        f"layers:[{layer_lists}],sections:{json_for_script(steps)},"
-        f"reports:{json_for_script([labels[r] for r in reports])},"
-        f"land:{json_for_script(minimap_land())}}}"
-    )
-    box = MacroElement()
-    box._template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(function (cfg) { cfg.features.forEach(function (f, i) { f.layers = cfg.layers[i]; }); baymapInit(cfg); })"
-        "({{ this.config }});"
-        "{% endmacro %}"
-    )
-    box.config = config
-    return box
+    report_names = [labels[r] for r in reports]
+    fmap.add_child(FeatureIndex(fmap, data, [drawn[d["id"]] for d in data], groups, cluster, report_names))
+    controls = [TileNote(), CityLabels(LABEL_PANE), Story(steps, STORY_MAX_ZOOM)]
+    controls += [ReportFilter()] if len(reports) > 1 else []
+    controls += [Search(), FullScreen(), Language(), MetricScale(), MiniMap(minimap_land())]
+    for control in controls:
+        fmap.add_child(control)

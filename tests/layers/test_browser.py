@@ -191,7 +191,7 @@ def test_dense_points_cluster_until_one_zooms_in(open_map, offline_map):
     counts = [int(t) for t in clusters.all_inner_texts()]
     assert all(n >= 2 for n in counts)
     clusters.first.hover()  # its tooltip names the places in it
-    assert opened.page.locator(".leaflet-tooltip", has_text=f"{counts[0]} 处 places").count() == 1
+    opened.page.locator(".leaflet-tooltip", has_text=f"{counts[0]} 处 places").wait_for()
     opened.zoom_to(113.55, 22.78, 15)
     assert clusters.count() == 0
 
