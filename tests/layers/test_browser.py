@@ -447,3 +447,34 @@ def test_search_stops_zooming_where_a_places_location_is_only_roughly_known(open
         opened.page.locator(".leaflet-popup-content", has_text=name).wait_for()
         zooms[name] = opened.page.evaluate("baymap.map.getZoom()")
     assert zooms["松山湖"] <= 12 < zooms["白云国际机场"]  # ±3 km is not shown at street level
+
+
+def test_a_long_tooltip_stays_on_screen(open_map, tmp_path):
+    """Tooltips wrap at 40% of the window: beside a point right of the middle one opens leftwards and still fits."""
+    long_en = "An Exceptionally Long English Name For A Research Platform " * 3
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        f"entries:\n  - {{id: long_name, name_zh: 长名研究平台, name_en: '{long_en.strip()}', aliases: [],"
+        " layer: science_education, kind: platform, geometry: {point: [113.55, 22.75]}, within: '440115',"
+        " source: test, precision: '±10 m: test', precision_m: 10}\n",
+        encoding="utf-8",
+    )
+    out = build(tmp_path, "长名研究平台建成。", "--offline", "--gazetteer", str(mine))
+    opened = open_map(out / "map.html")
+    page = opened.page
+    width = page.evaluate("window.innerWidth")
+    page.evaluate(
+        "([lat, lng]) => { const m = baymap.map; m.setView([lat, lng], 12, {animate: false});"
+        " m.panBy([-0.08 * m.getSize().x, 0], {animate: false}); }",
+        [22.75, 113.55],
+    )
+    point = page.evaluate(
+        "(() => { const p = baymap.map.latLngToContainerPoint([22.75, 113.55]); return [p.x, p.y]; })()"
+    )
+    assert point[0] > width / 2  # right of the middle: the tooltip opens to the left
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.move(box["x"] + point[0], box["y"] + point[1])
+    tooltip = page.locator(".leaflet-tooltip", has_text="长名研究平台")
+    tooltip.wait_for()
+    shown = tooltip.bounding_box()
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= width
