@@ -38,3 +38,10 @@ def test_each_readme_example_prints_what_the_readme_shows(command, printed, tmp_
     shown = FIGURES.search(printed).groups()
     got = FIGURES.search(capsys.readouterr().out).groups()
     assert got == shown, f"README says {printed!r}; the run gives {got}"
+
+
+def test_every_image_the_readme_shows_is_in_the_repository():
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert images
+    for image in images:
+        assert (ROOT / image).is_file(), image

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -478,3 +479,63 @@ def test_a_long_tooltip_stays_on_screen(open_map, tmp_path):
     tooltip.wait_for()
     shown = tooltip.bounding_box()
     assert shown["x"] >= 0 and shown["x"] + shown["width"] <= width
+
+
+def rect_overlap(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+CONTROL_BOXES = (
+    "Array.from(document.querySelectorAll('.leaflet-control, .baymap-legend, .baymap-title, .bm-minimap'))"
+    ".filter(e => e.offsetWidth > 0).map(e => { const r = e.getBoundingClientRect();"
+    " return {name: e.className, left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })"
+)
+
+
+def test_a_presenters_1920_by_1080_first_view_story_step_and_popup(browser, offline_map):
+    """What an audience sees on a projector: controls apart and on screen; a step's places in view and clear of the
+    controls; a popup whole on screen, leading with the place and the report's sentence."""
+    from PIL import Image
+
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page = context.new_page()
+    page.goto(offline_map.resolve().as_uri())
+    page.wait_for_function("window.baymap && document.querySelectorAll('.leaflet-overlay-pane path').length > 0")
+    boxes = page.evaluate(CONTROL_BOXES)
+    assert len(boxes) >= 8
+    for i, a in enumerate(boxes):
+        assert a["left"] >= 0 and a["top"] >= 0 and a["right"] <= 1920 and a["bottom"] <= 1080, a["name"]
+        for b in boxes[i + 1 :]:
+            assert not rect_overlap(a, b), f"{a['name']} covers {b['name']}"
+    with Image.open(io.BytesIO(page.screenshot())) as first:
+        assert first.size == (1920, 1080) and len(first.getcolors(maxcolors=1 << 20)) > 100
+
+    page.evaluate("window.__moved = false; baymap.map.once('moveend', () => { window.__moved = true; })")
+    page.evaluate("baymap.go(3)")
+    page.wait_for_function("window.__moved")
+    shown = page.evaluate(
+        "baymap.features.filter(baymap.visible).filter(f => f.layer !== 'groupings').map(f => {"
+        " const c = L.latLngBounds(f.bounds).getCenter(); const p = baymap.map.latLngToContainerPoint(c);"
+        " return {id: f.id, x: p.x, y: p.y}; })"
+    )
+    assert shown
+    controls = page.evaluate(CONTROL_BOXES)
+    for place in shown:
+        assert 0 <= place["x"] <= 1920 and 0 <= place["y"] <= 1080, place["id"]
+        spot = {"left": place["x"], "right": place["x"] + 1, "top": place["y"], "bottom": place["y"] + 1}
+        assert not any(rect_overlap(spot, c) for c in controls), f"{place['id']} is under a control"
+
+    airport = page.evaluate("baymap.features.find(f => f.id === 'baiyun_airport') !== undefined")
+    assert airport
+    page.locator(".bm-story a", has_text="全部").click()
+    box = page.locator(".bm-search input")
+    box.fill("白云国际机场")
+    box.press("Enter")
+    popup = page.locator(".leaflet-popup")
+    popup.wait_for()
+    shown_box = popup.bounding_box()
+    assert shown_box["x"] >= 0 and shown_box["y"] >= 0
+    assert shown_box["x"] + shown_box["width"] <= 1920 and shown_box["y"] + shown_box["height"] <= 1080
+    assert page.locator(".leaflet-popup-content").inner_text().splitlines()[0] == "广州白云国际机场"
+    context.close()
