@@ -147,7 +147,7 @@ def map_from_features(
                     drawn[feature.id] = add_feature(groups[style.id], feature, style, labels, cluster)
                 groups[style.id].add_to(fmap)
         folium.LayerControl(collapsed=False).add_to(fmap)
-        fmap.add_child(Title(title, subtitle))
+        fmap.add_child(Title(title, subtitle, len(features)))
         fmap.add_child(Legend([s for s in styles.values() if s.id in groups]))
         if bounds:
             fmap.fit_bounds(bounds)

@@ -150,13 +150,18 @@ class Legend(MacroElement):
 
 
 class Title(MacroElement):
-    """The report's title over the map."""
+    """The report's title over the map; in English, said to be the report's own (it is not translated)."""
 
     _template = Template("{% macro html(this, kwargs) %}{{ this.markup }}{% endmacro %}")
 
-    def __init__(self, title: str, subtitle: str = ""):
+    def __init__(self, title: str, subtitle: str = "", places: int = 0):
         super().__init__()
-        self.markup = f'<div class="baymap-title">{escape_text(title)}<small>{escape_text(subtitle)}</small></div>'
+        counted = bilingual(f"{places} 处地点 · ", f"{places} places · ") if places else ""
+        english = f"Places named in: {title}"
+        self.markup = (
+            f'<div class="baymap-title">{bilingual(title, english)}'
+            f"<small>{counted}{escape_text(subtitle)}</small></div>"
+        )
 
 
 def bilingual(zh: str, en: str) -> str:

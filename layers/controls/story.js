@@ -32,7 +32,8 @@ window.baymapStory = function (baymap, sections, maxZoom) {
     var label = i < 0 ? everything : bilingual((i + 1) + " / " + sections.length, (i + 1) + " / " + sections.length);
     if (i >= 0 && !shown.length) label = bilingual(label.zh + " · 本节无地点", label.en + " · no places in this section");
     util.setBilingual(story.label, label);
-    title.textContent = i < 0 ? "" : sections[i];
+    util.setBilingual(title, i < 0 ? bilingual("", "") :
+      bilingual(sections[i], "Section " + (i + 1) + " of " + sections.length + ": " + sections[i]));
     title.style.display = i < 0 ? "none" : "block";
     map.getContainer().setAttribute("data-story-step", String(i));
     if (i < 0) { map.flyTo(firstView.center, firstView.zoom, { duration: 0.8 }); return; }

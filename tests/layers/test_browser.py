@@ -401,10 +401,11 @@ def test_story_steps_fly_to_each_sections_places_and_turn_on_their_layers(open_m
     opened.page.keyboard.press("ArrowRight")
     assert opened.page.locator(".bm-section-title").inner_text() == "三、展望"
     assert "本节无地点" in label.inner_text()  # says so rather than showing an empty map
-    opened.page.locator(".bm-buttons a", has_text="EN").click()
+    opened.page.locator(".bm-buttons a", has_text="EN").click()  # the story and title follow the language
     assert "no places in this section" in label.inner_text()
+    assert opened.page.locator(".baymap-title").inner_text().startswith("Places named in: 年度建设报告")
     step_and_wait(opened, "ArrowLeft")
-    assert opened.page.locator(".bm-section-title").inner_text() == "二、城市群"
+    assert opened.page.locator(".bm-section-title").inner_text() == "Section 3 of 4: 二、城市群"
     opened.page.evaluate("window.__moved = false; baymap.map.once('moveend', () => { window.__moved = true; })")
     opened.page.locator(".bm-story a", has_text="全部").click()
     opened.page.wait_for_function("window.__moved")
