@@ -104,7 +104,7 @@ def test_report_text_is_escaped_never_run(tmp_path):
 def test_title_from_the_report_is_escaped(tmp_path):
     out = build(tmp_path, "<b>{{ 7*7 }}</b> 南沙报告\n南沙开发。")
     html = (out / "map.html").read_text(encoding="utf-8")
-    title = html.split('<div class="baymap-title">')[1].split("<small>")[0]
+    title = html.split('<div class="baymap-title"><span class="bm-zh">')[1].split("</span>")[0]
     assert title == "&lt;b&gt;&#123;&#123; 7*7 &#125;&#125;&lt;/b&gt; 南沙报告"  # not bold, and not evaluated to 49
 
 
