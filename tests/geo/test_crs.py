@@ -58,3 +58,12 @@ def test_geometries_move_vertex_by_vertex():
     moved = gcj02_geometry(line)
     assert moved.coords[0] == pytest.approx(tuple(gcj02_from_wgs84(LngLat(113.29889, 23.3925))))
     assert len(moved.coords) == 2
+
+
+@given(st.lists(st.tuples(st.floats(60, 150), st.floats(-5, 60)), min_size=2, max_size=20))
+def test_a_geometry_moves_all_at_once_exactly_as_each_point_does(points):
+    """The array form (a whole outline at once) and the point form agree, inside the box and out of it."""
+    moved = gcj02_geometry(shapely.LineString(points))
+    for (lng, lat), (x, y) in zip(points, moved.coords, strict=True):
+        one = gcj02_from_wgs84(LngLat(lng, lat))
+        assert (x, y) == pytest.approx((one.lng, one.lat), abs=1e-12)
