@@ -118,11 +118,13 @@ def _owner_with_word(gazetteer: Gazetteer, item: str, tail: str, whole: bool = F
                 return owner
     if whole:
         return None
-    for length in range(len(tail), LIST_WORD_MIN - 1, -1):
-        for candidate in candidates:
+    for candidate in candidates:  # names that begin longer are among those that begin shorter: stop at one or none
+        for length in range(LIST_WORD_MIN, len(tail) + 1):
             owners = gazetteer.owners_of_names_beginning(candidate + tail[:length])
-            if len(owners) == 1:
-                return next(iter(owners))
+            if len(owners) <= 1:
+                if owners:
+                    return next(iter(owners))
+                break
     return None
 
 
