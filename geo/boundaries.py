@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import shapely
 
 from baymap.geo.lnglat import LngLat
-from baymap.geo.shipped import data_file
+from baymap.geo.parse_cache import cached
+from baymap.geo.shipped import data_bytes, data_file
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 RESOURCE = "boundaries.geojson"
 
@@ -28,7 +33,10 @@ class Boundary:
 
 @cache
 def boundaries_frame() -> gpd.GeoDataFrame:
-    """Every shipped boundary as a GeoDataFrame indexed by adcode (EPSG:4326)."""
+    """Every shipped boundary as a GeoDataFrame indexed by adcode (EPSG:4326), with its spatial index: for the
+    checks and the generators; a build reads the boundaries from the per-user cache and never imports geopandas."""
+    import geopandas as gpd
+
     with resources.as_file(data_file(RESOURCE)) as path:
         frame = gpd.read_file(path)
     return frame.set_crs("EPSG:4326", allow_override=True).set_index("adcode", drop=False)
@@ -37,6 +45,10 @@ def boundaries_frame() -> gpd.GeoDataFrame:
 @cache
 def load_boundaries() -> dict[str, Boundary]:
     """Every shipped boundary by adcode (districts, cities, Guangdong, Hong Kong, Macao)."""
+    return cached("boundaries", [data_bytes(RESOURCE), Path(__file__).read_bytes()], _read_boundaries)
+
+
+def _read_boundaries() -> dict[str, Boundary]:
     return {
         row.adcode: Boundary(row.adcode, row.level, row.name_zh, row.city, row.province, row.geometry)
         for row in boundaries_frame().itertuples()

@@ -25,10 +25,7 @@ from baymap.geo.gazetteer import Gazetteer
 from baymap.geo.matching import Mention
 from baymap.geo.unresolved import Unresolved
 from baymap.layers.escape import escape_text
-
-DECIMALS = 6
-#: An exported outline is simplified to this fraction of its extent (the map draws with 1/400).
-EXPORT_DETAIL = 800
+from baymap.layers.outlines import export_geometry
 
 
 def write_geojson(features: list[ResolvedFeature], out: TextIO) -> None:
@@ -73,13 +70,7 @@ def feature_json(f: ResolvedFeature) -> dict:
 
 
 def rfc7946_geometry(geometry: shapely.Geometry) -> shapely.Geometry:
-    """Outlines at twice the detail the map draws them with (a district to ~40 m, the province to ~1 km), so the
-    file stays small enough to mail; points and stations keep their coordinates to 6 decimals."""
-    if geometry.geom_type not in ("Point", "MultiPoint"):
-        west, south, east, north = geometry.bounds
-        geometry = shapely.simplify(geometry, max(east - west, north - south) / EXPORT_DETAIL, preserve_topology=True)
-    rounded = shapely.set_precision(geometry, 10**-DECIMALS)
-    return _orient(rounded)
+    return _orient(export_geometry(geometry))
 
 
 def _orient(geometry: shapely.Geometry) -> shapely.Geometry:

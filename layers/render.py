@@ -38,6 +38,7 @@ from baymap.layers.controls import (
     bilingual,
     zoom_limit,
 )
+from baymap.layers.outlines import display_geometry
 from baymap.layers.popups import popup_html, report_label, tooltip_html
 from baymap.layers.styles import LayerStyle
 
@@ -57,8 +58,6 @@ TILES = {
     },
     "none": {"tiles": None},
 }
-#: About 200 m: the finest outline the page draws; invisible at city scale.
-DISPLAY_TOLERANCE_DEG = 0.002
 
 
 @contextmanager
@@ -252,22 +251,6 @@ def fill_opacity_of(style: LayerStyle, approximate: bool) -> float:
 def marker_radius(style: LayerStyle, mentions: int) -> float:
     """Places mentioned more often are drawn larger: +1.5 px per doubling, up to three times the style's size."""
     return round(min(style.radius * 3, style.radius + 1.5 * math.log2(max(mentions, 1))), 1)
-
-
-def display_geometry(shapes: shapely.Geometry, tolerance: float | None = None) -> shapely.Geometry:
-    """Lighter outlines for the page (the exports keep full detail), coarser for larger shapes.
-
-    A shape is seen at a zoom that fits it, so by default its tolerance grows with its size:
-    about 200 m for a district, 1.5 km for the province.
-    """
-    if tolerance is None:
-        west, south, east, north = shapes.bounds
-        tolerance = max(DISPLAY_TOLERANCE_DEG, max(east - west, north - south) / 400)
-    simplified = shapely.simplify(shapes, tolerance, preserve_topology=True)
-    if simplified.geom_type == "MultiPolygon":  # islets too small to see at that zoom
-        parts = [p for p in simplified.geoms if p.area >= (4 * tolerance) ** 2] or [simplified.geoms[0]]
-        simplified = shapely.MultiPolygon(parts)
-    return shapely.set_precision(simplified, 1e-5, mode="pointwise")
 
 
 def split_points(geometry: shapely.Geometry) -> tuple[list[LngLat], shapely.Geometry | None]:

@@ -14,7 +14,8 @@ from baymap.geo._errors import BaymapError
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.features import ResolvedFeature
 from baymap.layers.basemap import DISTRICT_LINES, LAND, outline_shapes
-from baymap.layers.render import APPROXIMATE_DASH, display_geometry, fill_opacity_of, marker_radius
+from baymap.layers.outlines import display_geometry
+from baymap.layers.render import APPROXIMATE_DASH, fill_opacity_of, marker_radius
 from baymap.layers.styles import LayerStyle
 
 WIDTH, HEIGHT = 1920, 1080
