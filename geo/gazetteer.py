@@ -10,7 +10,7 @@ import bisect
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -216,6 +216,8 @@ class Gazetteer:
     name_breaks: tuple[str, ...] = ()
     """Words that never stand inside a place's own name (的, 建设…): where a composition's name would end."""
     connections: Connections = Connections()
+    fingerprint: tuple[bytes, ...] = field(default=(), compare=False, repr=False)
+    """What the gazetteer was read from (files and code), for caches of what is built from it; () if unknown."""
 
     @cached_property
     def compositions_after(self) -> dict[str, tuple[Composition, ...]]:
@@ -388,7 +390,8 @@ SHIPPED = (
 
 def load_gazetteer(*paths: str | Path) -> Gazetteer:
     """The shipped gazetteer, then each user file in turn (a later entry with the same id wins)."""
-    parts = [*_shipped_parts(), *(_parts_of(str(path), _read_user_file(path)) for path in paths)]
+    user_texts = [_read_user_file(path) for path in paths]
+    parts = [*_shipped_parts(), *(_parts_of(str(path), text) for path, text in zip(paths, user_texts, strict=True))]
     entries: dict[str, GazetteerEntry] = {}
     from_user: set[str] = set()
     ignore: list[str] = []
@@ -417,6 +420,7 @@ def load_gazetteer(*paths: str | Path) -> Gazetteer:
         compositions=tuple(compositions),
         name_breaks=tuple(dict.fromkeys(name_breaks)),
         connections=connections,
+        fingerprint=(*shipped_fingerprint(), *(text.encode("utf-8") for text in user_texts)),
     )
     check_references(gazetteer)
     check_geometries(gazetteer, entries_depending_on(gazetteer, from_user))

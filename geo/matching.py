@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
@@ -13,6 +14,7 @@ import ahocorasick
 from baymap.geo._errors import GazetteerError
 from baymap.geo.derivation import composed_rows, connected, listed_items
 from baymap.geo.gazetteer import Alias, Gazetteer, alias_key, sentence_window
+from baymap.geo.parse_cache import cached
 from baymap.geo.report import Report
 
 
@@ -57,6 +59,14 @@ class _Target:
 
 
 def matcher_from_gazetteer(gazetteer: Gazetteer) -> ahocorasick.Automaton:
+    """The automaton of matcher_built_from; built once per user for the same gazetteer files (cached)."""
+    if not gazetteer.fingerprint:
+        return matcher_built_from(gazetteer)
+    code = Path(__file__).read_bytes()
+    return cached("matcher", [*gazetteer.fingerprint, code], lambda: matcher_built_from(gazetteer))
+
+
+def matcher_built_from(gazetteer: Gazetteer) -> ahocorasick.Automaton:
     """An automaton over every alias key, each to the entries it may name.
 
     A name may belong to several entries only when each of them needs evidence for it (`near` words or a

@@ -219,7 +219,7 @@ def test_a_report_knows_its_script():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("推动清远长隆首期项目建成。", [("qingyuan", "清远")]),  # Qingyuan's 长隆 is not Guangzhou's resort
+        ("推动韶关长隆项目落地。", [("shaoguan", "韶关")]),  # a 长隆 in Shaoguan is not Guangzhou's resort
         ("广州长隆开业。", [("guangzhou", "广州"), ("chimelong", "长隆")]),
         ("深圳前海发展。", [("shenzhen", "深圳"), ("qianhai", "前海")]),
         ("探索澳门莲花口岸搬迁。", [("macao", "澳门"), ("hengqin_port", "莲花口岸")]),  # a long name stands

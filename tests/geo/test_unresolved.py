@@ -34,4 +34,4 @@ def test_the_quote_and_offset_point_at_the_first_occurrence():
 
 
 def test_an_unknown_area_ending_in_pianqu_is_listed():
-    assert unresolved("加快珠海洪湾片区建设。") == [("洪湾片区", 1)]
+    assert unresolved("加快珠海梅溪片区建设。") == [("梅溪片区", 1)]
