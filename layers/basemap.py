@@ -59,7 +59,7 @@ def add_basemap(
         (lines, DISTRICT_LINES, NEAR_TOLERANCE_DEG),
     ):
         folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": mapping(simplify(project(geometry), tolerance))},
+            {"type": "Feature", "properties": {}, "geometry": mapping(project(simplify(geometry, tolerance)))},
             style_function=lambda _f, s=style: s,
             interactive=False,
             pane=BASEMAP_PANE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
@@ -16,7 +16,7 @@ from branca.element import Element
 from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
-from baymap.geo.crs import gcj02_geometry
+from baymap.geo.crs import gcj02_from_wgs84, gcj02_geometry
 from baymap.geo.features import ResolvedFeature
 from baymap.geo.lnglat import LngLat, leaflet_latlng
 from baymap.layers.assets import LEAFLET, MARKERCLUSTER, asset_text, leaflet_css, raw_element
@@ -119,9 +119,11 @@ def map_from_features(
     lies under the tiles; offline, there are no tiles at all.
     """
     tiles = "none" if offline else tiles
-    if tiles == "amap":  # our data is WGS-84; a GCJ-02 basemap needs it moved onto its streets
-        features = [replace(f, geometry=gcj02_geometry(f.geometry)) for f in features]
-    bounds = initial_bounds(features, styles)
+    # Our data is WGS-84; a GCJ-02 basemap (Amap) needs it moved onto its streets: the outlines after they are
+    # lightened (the shift is smooth over a few hundred metres), the bounds and points as they are.
+    project = on_gcj02 if tiles == "amap" else None
+    placed = [replace(f, geometry=gcj02_geometry(f.geometry)) for f in features] if project else features
+    bounds = initial_bounds(placed, styles)
     with sequential_element_ids(), verbatim_elements():
         # With bounds, the map starts zoomed out so fitting them jumps there at once (no animation).
         fmap = folium.Map(
@@ -132,8 +134,7 @@ def map_from_features(
         )
         add_page_assets(fmap)
         # The outlines lie under the tiles: they show wherever tiles are off or cannot load (no network).
-        project = gcj02_geometry if tiles == "amap" else lambda g: g
-        add_basemap(fmap, display_geometry, place_names or {}, project, labels_on_top=tiles == "none")
+        add_basemap(fmap, display_geometry, place_names or {}, project or (lambda g: g), labels_on_top=tiles == "none")
         cluster = point_cluster().add_to(fmap)
         groups, drawn = {}, {}
         for style in styles.values():
@@ -143,14 +144,14 @@ def map_from_features(
             if members:
                 groups[style.id] = folium.FeatureGroup(name=bilingual(style.label_zh, style.label_en), show=style.shown)
                 for feature in members:
-                    drawn[feature.id] = add_feature(groups[style.id], feature, style, labels, cluster)
+                    drawn[feature.id] = add_feature(groups[style.id], feature, style, labels, cluster, project)
                 groups[style.id].add_to(fmap)
         folium.LayerControl(collapsed=False).add_to(fmap)
         fmap.add_child(Title(title, subtitle, len(features)))
         fmap.add_child(Legend([s for s in styles.values() if s.id in groups]))
         if bounds:
             fmap.fit_bounds(bounds)
-        add_controls(fmap, features, groups, cluster, drawn, sections, labels)
+        add_controls(fmap, placed, groups, cluster, drawn, sections, labels)
         return fmap.get_root().render()
 
 
@@ -193,17 +194,22 @@ def add_feature(
     style: LayerStyle,
     labels: Mapping[str, str] | None = None,
     cluster: MarkerCluster | None = None,
+    project: Callable[[shapely.Geometry], shapely.Geometry] | None = None,
 ) -> list[str]:
-    """Draw one feature (its points into `cluster`, if given); returns the names of the Leaflet layers drawn."""
+    """Draw one feature (its points into `cluster`, if given; moved by `project` onto the tiles' datum, if
+    given); returns the names of the Leaflet layers drawn."""
     points, shapes = split_points(feature.geometry)
     tooltip, popup = tooltip_html(feature), popup_html(feature, style, labels)  # once, though every part gets its own
     drawn = []
     approximate = feature.approximate
+    if project is not None:
+        points = [gcj02_from_wgs84(point) for point in points]
     if shapes is not None:
+        outline = display_geometry(shapes) if project is None else project(display_geometry(shapes))
         lineal = shapes.geom_type in ("LineString", "MultiLineString")
         fill_opacity = 0 if lineal else fill_opacity_of(style, approximate)
         layer = folium.GeoJson(
-            {"type": "Feature", "properties": {"id": feature.id}, "geometry": mapping(display_geometry(shapes))},
+            {"type": "Feature", "properties": {"id": feature.id}, "geometry": mapping(outline)},
             style_function=lambda _f, s=style, fill=fill_opacity, approximate=approximate: {
                 "color": s.color,
                 "weight": s.weight,
@@ -236,6 +242,11 @@ def add_feature(
         marker.add_to(cluster if cluster is not None else group)
         drawn.append(marker.get_name())
     return drawn
+
+
+def on_gcj02(outline: shapely.Geometry) -> shapely.Geometry:
+    """A lightened outline moved onto a GCJ-02 basemap (Amap), rounded as the page rounds."""
+    return shapely.set_precision(gcj02_geometry(outline), 1e-5, mode="pointwise")
 
 
 #: How an approximate location is drawn (see geo.features.is_approximate): a dotted outline, a hollow marker.

@@ -95,7 +95,9 @@ def test_unwritable_output_keeps_what_was_there(tmp_path):
 
 def test_title_option(tmp_path):
     assert build_map.main(["-o", str(tmp_path), "-q", "--title", "我的地图"]) == 0
-    assert '<div class="baymap-title"><span class="bm-zh">我的地图' in (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert '<div class="baymap-title"><span class="bm-zh">我的地图' in (tmp_path / "map.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_installed_command_runs_from_any_folder(tmp_path):

@@ -131,3 +131,13 @@ def test_offline_page_loads_nothing_from_the_network(tmp_path):
     assert not re.search(loads, html)
     assert "L.tileLayer" not in html
     assert not re.search(r"url\(\s*['\"]?(?!data:|#)", html), "every url() in the page is inlined"
+
+
+def test_amap_tiles_move_outlines_and_the_basemap_onto_gcj02_too(tmp_path):
+    """An outline is lightened, then shifted: its points lie a few hundred metres from the WGS-84 page's."""
+    (tmp_path / "wgs").mkdir(), (tmp_path / "gcj").mkdir()
+    wgs = (build(tmp_path / "wgs", "南沙开发。", "--tiles", "osm") / "map.html").read_text(encoding="utf-8")
+    gcj = (build(tmp_path / "gcj", "南沙开发。", "--tiles", "amap") / "map.html").read_text(encoding="utf-8")
+    first = re.compile(r'"geometry": \{"coordinates": \[\[\[\[?([\d.]+), ([\d.]+)\]')
+    (wgs_lng, wgs_lat), (gcj_lng, gcj_lat) = (tuple(map(float, first.search(p).groups())) for p in (wgs, gcj))
+    assert 0.002 < abs(gcj_lng - wgs_lng) < 0.01 and 0.001 < abs(gcj_lat - wgs_lat) < 0.01
