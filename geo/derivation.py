@@ -45,6 +45,8 @@ def listed_items(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, in
     """
     known = {(start, end) for _, start, end in found}
     for at in _all(text, "等"):
+        if "、" not in text[max(0, at - LIST_ITEM_MAX - 1) : at]:
+            continue  # no list ends here (most 等 end no list): not worth reading back
         items = _items_before(text, at, gazetteer.name_breaks)
         if len(items) < 2:
             continue
