@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from baymap import build_map
 from tests.conftest import build
@@ -185,14 +186,29 @@ def test_each_report_is_a_toggle(open_map, tmp_path):
     assert opened.shapes() + opened.page.locator(".leaflet-marker-pane > *").count() == everything
 
 
+def hover_until_tooltip(page, target, text: str):
+    """Hover over `target` until a tooltip with `text` shows: the clusters are redrawn once the page has fitted
+    its first view, and a hover on an icon that is being replaced shows nothing (a person would hover again)."""
+    tooltip = page.locator(".leaflet-tooltip", has_text=text)
+    for _ in range(3):
+        page.mouse.move(1, 1)
+        target.hover()
+        try:
+            tooltip.wait_for(timeout=3000)
+            return tooltip
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"no tooltip with {text!r} after three hovers")
+
+
 def test_dense_points_cluster_until_one_zooms_in(open_map, offline_map):
     opened = open_map(offline_map)
     clusters = opened.page.locator(".leaflet-marker-pane .marker-cluster")
     assert clusters.count() > 0  # the whole region: Nansha's and Huangpu's places overlap
     counts = [int(t) for t in clusters.all_inner_texts()]
     assert all(n >= 2 for n in counts)
-    clusters.first.hover()  # its tooltip names the places in it
-    opened.page.locator(".leaflet-tooltip", has_text=f"{counts[0]} 处 places").wait_for()
+    named = hover_until_tooltip(opened.page, clusters.first, "处 places")  # its tooltip names the places in it
+    assert named.inner_text().startswith(f"{clusters.first.inner_text()} 处 places: ")
     opened.zoom_to(113.55, 22.78, 15)
     assert clusters.count() == 0
 
@@ -308,9 +324,7 @@ def test_markup_in_every_field_a_user_controls_is_shown_as_text_and_runs_nothing
     assert PAYLOAD in page.locator(".baymap-title").inner_text()
     assert PAYLOAD in page.locator(".leaflet-control-layers-overlays").inner_text()  # a style label
     assert PAYLOAD.replace("/", "") + ".txt" in page.locator(".bm-reports").inner_text()  # a file name
-    page.locator(".marker-cluster").first.hover()  # the cluster's tooltip lists the two names
-    tooltip = page.locator(".leaflet-tooltip")
-    tooltip.wait_for()
+    tooltip = hover_until_tooltip(page, page.locator(".marker-cluster").first, "处 places")  # lists the two names
     assert f"{PAYLOAD}甲0" in tooltip.inner_text()
     opened.zoom_to(113.55, 22.75, 17)
     opened.click_at(113.55, 22.75)
