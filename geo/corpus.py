@@ -72,7 +72,8 @@ def extractions_from_sources(
 
 
 def _warm(gazetteer: Gazetteer) -> None:
-    for lookup in ("rules_by_key", "plain_names", "composition_reach", "composition_firsts", "focus_ids"):
+    lookups = ("rules_by_key", "plain_names", "_sorted_plain_names", "composition_reach", "composition_firsts")
+    for lookup in (*lookups, "focus_ids"):
         getattr(gazetteer, lookup)
 
 
