@@ -141,3 +141,11 @@ def test_amap_tiles_move_outlines_and_the_basemap_onto_gcj02_too(tmp_path):
     first = re.compile(r'"geometry": \{"coordinates": \[\[\[\[?([\d.]+), ([\d.]+)\]')
     (wgs_lng, wgs_lat), (gcj_lng, gcj_lat) = (tuple(map(float, first.search(p).groups())) for p in (wgs, gcj))
     assert 0.002 < abs(gcj_lng - wgs_lng) < 0.01 and 0.001 < abs(gcj_lat - wgs_lat) < 0.01
+
+
+def test_the_offline_sample_map_stays_under_one_and_a_half_megabytes(tmp_path):
+    """Everything inlined (Leaflet, markercluster, outlines, minimap), and only what the report names loaded."""
+    from baymap import build_map
+
+    assert build_map.main(["--offline", "-q", "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "map.html").stat().st_size < 1_500_000
