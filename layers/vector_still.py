@@ -13,7 +13,7 @@ import shapely
 from baymap.geo._errors import BaymapError
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.features import ResolvedFeature
-from baymap.layers.basemap import DISTRICT_LINES, LAND, outline_shapes
+from baymap.layers.basemap import DATA_ATTRIBUTION, DISTRICT_LINES, LAND, outline_shapes
 from baymap.layers.outlines import display_geometry
 from baymap.layers.render import APPROXIMATE_DASH, fill_opacity_of, marker_radius
 from baymap.layers.styles import LayerStyle
@@ -55,6 +55,7 @@ def svg_from_features(
     _draw_title(figure, title, subtitle)
     _draw_legend(figure, [s for s in styles.values() if any(f.entry.layer == s.id for f in shown)])
     _draw_scale(figure, west, east, south, north)
+    _draw_credits(figure)
     out = io.StringIO()
     figure.savefig(out, format="svg", facecolor=SEA, metadata={"Date": None, "Creator": "baymap"})
     plt.close(figure)
@@ -248,6 +249,13 @@ def _draw_scale(figure, west: float, east: float, south: float, north: float) ->
         Line2D([left, left + share], [bottom, bottom], transform=figure.transFigure, color="#333", linewidth=3)
     )
     figure.text(left + share / 2, bottom + 0.008, f"{length} km", ha="center", va="bottom", fontsize=14)
+
+
+def _draw_credits(figure) -> None:
+    """The open data's credits, as on the map's attribution line (CC BY asks for it wherever the data is shown)."""
+    credits = DATA_ATTRIBUTION.replace("cited in each popup", "cited in features.geojson")
+    box = {"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+    figure.text(0.995, 0.006, credits, ha="right", va="bottom", fontsize=10, color="#444", bbox=box)
 
 
 def _pixel_size(svg: str) -> str:

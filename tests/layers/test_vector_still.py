@@ -26,6 +26,7 @@ def test_the_still_is_1920_by_1080_with_every_letter_outlined(still):
     assert (root.get("width"), root.get("height")) == ("1920", "1080")
     assert root.findall(f".//{SVG}text") == []  # no font needed to read it
     assert "<!-- 标题：南沙发展报告".encode() in still  # the title, drawn (matplotlib notes each text it outlines)
+    assert b"GeoNames (CC BY 4.0)" in still  # the open data credited, as on the map
     assert len(root.findall(f".//{SVG}path")) > 100
 
 
