@@ -6,7 +6,6 @@ import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from importlib import resources
 
 import branca.element
@@ -120,10 +119,10 @@ def map_from_features(
     """
     tiles = "none" if offline else tiles
     # Our data is WGS-84; a GCJ-02 basemap (Amap) needs it moved onto its streets: the outlines after they are
-    # lightened (the shift is smooth over a few hundred metres), the bounds and points as they are.
+    # lightened, the bounds' corners (the shift is smooth over a few hundred metres), the points as they are.
     project = on_gcj02 if tiles == "amap" else None
-    placed = [replace(f, geometry=gcj02_geometry(f.geometry)) for f in features] if project else features
-    bounds = initial_bounds(placed, styles)
+    shift = gcj02_geometry if project else None
+    bounds = initial_bounds(features, styles, shift)
     with sequential_element_ids(), verbatim_elements():
         # With bounds, the map starts zoomed out so fitting them jumps there at once (no animation).
         fmap = folium.Map(
@@ -151,7 +150,7 @@ def map_from_features(
         fmap.add_child(Legend([s for s in styles.values() if s.id in groups]))
         if bounds:
             fmap.fit_bounds(bounds)
-        add_controls(fmap, placed, groups, cluster, drawn, sections, labels)
+        add_controls(fmap, features, groups, cluster, drawn, sections, labels, shift)
         return fmap.get_root().render()
 
 
@@ -281,12 +280,18 @@ def split_points(geometry: shapely.Geometry) -> tuple[list[LngLat], shapely.Geom
     return points, shapely.GeometryCollection(others)
 
 
-def initial_bounds(features: list[ResolvedFeature], styles: Mapping[str, LayerStyle]) -> list[list[float]] | None:
-    """Fit to the features of the layers shown when the map opens (all of them if none are shown)."""
+def initial_bounds(
+    features: list[ResolvedFeature],
+    styles: Mapping[str, LayerStyle],
+    shift: Callable[[shapely.Geometry], shapely.Geometry] | None = None,
+) -> list[list[float]] | None:
+    """Fit to the features of the layers shown when the map opens (all of them if none are shown); `shift` moves
+    the box onto the tiles' datum."""
     shown = [f for f in features if f.entry.layer in styles and styles[f.entry.layer].shown] or features
     if not shown:
         return None
-    west, south, east, north = shapely.total_bounds([f.geometry for f in shown])
+    box = shapely.box(*shapely.total_bounds([f.geometry for f in shown]))
+    west, south, east, north = (shift(box) if shift else box).bounds
     return [leaflet_latlng(LngLat(west, south)), leaflet_latlng(LngLat(east, north))]
 
 
@@ -298,6 +303,7 @@ def add_controls(
     drawn: Mapping[str, list[str]],
     sections: Sequence[tuple[str, str]],
     labels: Mapping[str, str] | None = None,
+    shift: Callable[[shapely.Geometry], shapely.Geometry] | None = None,
 ) -> None:
     """The page's controls, each its own element: first the index of drawn features they share, then each one."""
     index = {key: i for i, key in enumerate(sections)}
@@ -313,7 +319,7 @@ def add_controls(
             "mentions": len(f.mentions),
             "sections": sorted({index[(m.report, m.section)] for m in f.mentions if (m.report, m.section) in index}),
             "reports": sorted({reports.index(m.report) for m in f.mentions if m.report in reports}),
-            "bounds": initial_bounds([f], {}),
+            "bounds": initial_bounds([f], {}, shift),
             "maxZoom": zoom_limit(f),
         }
         for f in features
