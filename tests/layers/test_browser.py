@@ -52,12 +52,18 @@ def test_each_layer_hides_and_shows_its_features(open_map, offline_map):
         assert opened.shapes() + opened.page.locator(".leaflet-marker-pane > *").count() == before
 
 
-def test_clicking_a_place_opens_its_popup_with_the_quote(open_map, offline_map):
-    opened = open_map(offline_map)
+def click_the_airport(opened):
+    """Zoom in on 白云国际机场 and click it, as a person does; its popup, once open."""
     opened.zoom_to(113.29889, 23.3925, 14)
-    opened.click_at(113.29889, 23.3925)  # 白云国际机场
+    opened.click_at(113.29889, 23.3925)
     popup = opened.page.locator(".leaflet-popup-content")
     popup.wait_for()
+    return popup
+
+
+def test_clicking_a_place_opens_its_popup_with_the_quote(open_map, offline_map):
+    opened = open_map(offline_map)
+    popup = click_the_airport(opened)
     assert "广州白云国际机场" in popup.inner_text()
     assert "白云国际机场三期扩建工程加快建设" in popup.inner_text()
     assert popup.locator("mark").first.inner_text() == "白云国际机场"
@@ -429,10 +435,7 @@ def test_story_steps_fly_to_each_sections_places_and_turn_on_their_layers(open_m
 
 def test_a_popup_leads_with_the_place_and_its_quote_and_keeps_provenance_behind_source(open_map, offline_map):
     opened = open_map(offline_map)
-    opened.zoom_to(113.29889, 23.3925, 14)
-    opened.click_at(113.29889, 23.3925)  # 白云国际机场
-    popup = opened.page.locator(".leaflet-popup-content .baymap-popup")
-    popup.wait_for()
+    popup = click_the_airport(opened).locator(".baymap-popup")
     lines = popup.inner_text().splitlines()
     assert lines[0] == "广州白云国际机场"
     assert "白云国际机场三期扩建工程加快建设" in lines[2]  # the report's sentence right under the names
