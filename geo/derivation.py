@@ -54,9 +54,9 @@ def listed_items(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, in
         yield from _items_with_word(gazetteer, text, items, text[after : after + LIST_WORD_MAX], known)
     for _, start, end in found:  # 佛肇、莞惠城际: the last item carries the word, in a known name
         if start > 0 and text[start - 1] == "、":
-            items = _items_before(text, start - 1, gazetteer.name_breaks)
             for cut in range(start + 2, end - 1):
                 if _owner_with_word(gazetteer, text[start:cut], text[cut:end], whole=True):
+                    items = _items_before(text, start - 1, gazetteer.name_breaks)
                     yield from _items_with_word(gazetteer, text, items, text[cut:end], known, whole=True)
                     break
 
