@@ -1,7 +1,9 @@
 """Web libraries inlined into every page: Leaflet and its plugins from their PyPI (XStatic) packages.
 
 They are ordinary dependencies, so a page works offline straight after `pip install`; each file is
-checked against the hash its wheel recorded before it goes into a page.
+checked against the hash its wheel recorded before it goes into a page. The one library PyPI does not
+package, Leaflet-Geoman (review.html's drawing tools), is vendored in layers/vendor/ by its pinned
+script and checked against the sha256 pinned here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
+from importlib import metadata, resources
 
 from branca.element import Element
 
@@ -72,6 +74,33 @@ def asset_text(package: StaticPackage, file: str) -> str:
 def _wheel_hash(data: bytes) -> str:
     """The RECORD file's form: urlsafe base64 of the sha256 digest, without padding."""
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+
+
+#: Files vendored in layers/vendor/ by fetch_geoman.py (Leaflet-Geoman free 2.20.2, MIT), with their sha256.
+VENDORED = {
+    "leaflet-geoman.min.js": "20d0ba38069526be959287b8ae13234f660f92db28de86782ebcad028dda9ed3",
+    "leaflet-geoman.css": "a0df8e0f6301f9f71d772b2c61913bb9094ae0735fd2223ccd1aecd871ea250c",
+}
+
+
+@cache
+def vendored_text(file: str) -> str:
+    """A vendored library file after checking it against its pinned sha256, without its source-map comment."""
+    try:
+        data = resources.files("baymap.layers").joinpath(f"vendor/{file}").read_bytes()
+    except OSError as err:
+        raise AssetError(f"baymap's vendored {file} is missing ({err.strerror or err}): reinstall baymap") from None
+    if hashlib.sha256(data).hexdigest() != VENDORED[file]:
+        raise AssetError(
+            f"layers/vendor/{file} does not match its pinned hash: run python layers/vendor/fetch_geoman.py"
+        )
+    return _without_source_map(data.decode("utf-8"))
+
+
+def _without_source_map(text: str) -> str:
+    """The last-line `sourceMappingURL` comment points at a file the page does not carry."""
+    last = text.rstrip().rsplit("\n", 1)
+    return last[0] + "\n" if len(last) == 2 and "# sourceMappingURL=" in last[1] else text
 
 
 def leaflet_css() -> str:
