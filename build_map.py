@@ -11,11 +11,14 @@ from pathlib import Path
 from baymap.geo import BaymapError, features_from_mentions, load_gazetteer
 from baymap.geo.checks import problems_in_gazetteer
 from baymap.geo.corpus import Source, extractions_from_sources
+from baymap.geo.gazetteer import alias_key
 from baymap.geo.report import read_capped
+from baymap.geo.review import review_candidates
 from baymap.geo.shipped import data_file
 from baymap.layers import load_styles, map_from_features, write_outputs
 from baymap.layers.exports import Content, embed_snippet, write_geojson, write_mentions_csv, write_unresolved_csv
 from baymap.layers.popups import report_labels
+from baymap.layers.review import review_page
 from baymap.layers.stills import png_from_page
 from baymap.layers.styles import check_layers
 from baymap.layers.vector_still import svg_from_features
@@ -79,6 +82,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(needs matplotlib and a CJK font: pip install 'baymap[stills]', apt-get install fonts-noto-cjk)",
     )
     parser.add_argument(
+        "--review",
+        action="store_true",
+        help="also write review.html, an offline page listing the names baymap could not place, with their quotes "
+        "and a suggestion: place each on the map or mark it 'not a place', then download gazetteer-additions.yaml "
+        "and pass it to the next build with --gazetteer",
+    )
+    parser.add_argument(
         "--embed",
         action="store_true",
         help="also write embed.html, an iframe snippet for web pages and slides; implies --offline",
@@ -128,7 +138,8 @@ def build(args: argparse.Namespace) -> str:
     sources = sources_from_names(args.reports)
     reports = list(extractions_from_sources(sources, gazetteer, progress_bar(len(sources), args.quiet)))
     mentions = [m for r in reports for m in r.mentions]
-    unresolved = [u for r in reports for u in r.unresolved]
+    dismissed = {alias_key(phrase) for phrase in gazetteer.ignore}
+    unresolved = [u for r in reports for u in r.unresolved if alias_key(u.text) not in dismissed]
     unknown = len({u.text for u in unresolved})
     features = features_from_mentions(mentions, gazetteer)
     title = args.title or (reports[0].title if len(reports) == 1 else f"{len(reports)} 份报告 · {len(reports)} reports")
@@ -154,6 +165,10 @@ def build(args: argparse.Namespace) -> str:
         "mentions.csv": lambda out: write_mentions_csv(mentions, gazetteer, out),
         "unresolved.csv": lambda out: write_unresolved_csv(unresolved, out),
     }
+    if args.review:
+        read = [source.read() for source in sources]
+        candidates = review_candidates(unresolved, read, mentions, gazetteer)
+        files["review.html"] = review_page(candidates, gazetteer, styles, title, place_names_en(gazetteer))
     if args.embed:
         files["embed.html"] = embed_snippet(title)
     if args.png:

@@ -1,5 +1,6 @@
 """The map's controls, each one folium element with its own script, as folium's plugins are: the page state the
-others share (FeatureIndex), story, search, report filter, full screen, language, minimap, legend and scale."""
+others share (FeatureIndex), story, search, report filter, full screen, language, minimap, legend and scale; and
+review.html's panel."""
 
 from __future__ import annotations
 
@@ -26,10 +27,12 @@ class MapControl(MacroElement):
     """A control: its script inlined once in the page's header, its call in the map's script (after the map)."""
 
     script_file = ""
+    #: Scripts it builds on: the map's controls share the feature index (review.html has none).
+    shared_scripts: tuple[str, ...] = ("core.js",)
 
     def render(self, **kwargs) -> None:
         header = self.get_root().header
-        for name in ("core.js", self.script_file):
+        for name in (*self.shared_scripts, self.script_file):
             if name and f"baymap_{name}" not in header._children:
                 header.add_child(raw_element(f"<script>{script_text(name)}</script>"), name=f"baymap_{name}")
         super().render(**kwargs)
@@ -133,6 +136,20 @@ class MetricScale(MapControl):
         'L.control.scale({imperial: false, position: "bottomleft"}).addTo(baymap.map);'
         "{% endmacro %}"
     )
+
+
+class ReviewPanel(MapControl):
+    """review.html's list of unplaced names: their quotes, a suggestion, and the tools to place or dismiss each."""
+
+    script_file = "review.js"
+    shared_scripts = ()
+    _template = Template(
+        "{% macro script(this, kwargs) %}baymapReview({{ this.map_name }}, {{ this.config }});{% endmacro %}"
+    )
+
+    def __init__(self, fmap: folium.Map, config: dict):
+        super().__init__()
+        self.map_name, self.config = fmap.get_name(), json_for_script(config)
 
 
 class Legend(MacroElement):

@@ -31,7 +31,10 @@ def browser():
 class OpenedMap:
     """A map page open in Chromium with every network request blocked, and what went wrong on it."""
 
-    def __init__(self, browser, path: Path):
+    #: A map page is ready once Leaflet has drawn a feature.
+    READY = "document.querySelectorAll('.leaflet-overlay-pane path').length > 0"
+
+    def __init__(self, browser, path: Path, ready: str = READY):
         self.context = browser.new_context(viewport={"width": 1280, "height": 800})
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -42,7 +45,7 @@ class OpenedMap:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", self._dialog)
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 0")
+        self.page.wait_for_function(ready)
 
     def _route(self, route):
         if route.request.url.startswith("file:"):
@@ -87,8 +90,8 @@ class OpenedMap:
 def open_map(browser):
     opened: list[OpenedMap] = []
 
-    def opener(path: Path) -> OpenedMap:
-        opened.append(OpenedMap(browser, path))
+    def opener(path: Path, ready: str = OpenedMap.READY) -> OpenedMap:
+        opened.append(OpenedMap(browser, path, ready))
         return opened[-1]
 
     yield opener

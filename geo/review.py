@@ -1,0 +1,161 @@
+"""What review.html offers the user: each unresolved name with its quotes and a suggested location.
+
+A suggestion comes from what baymap already knows (a known place inside the name, a district named in the
+same sentence, the city the report is about) and is only a hint: nothing is mapped until the user places it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from baymap.geo.gazetteer import Gazetteer, alias_key
+from baymap.geo.matching import FOCUS_MIN_MENTIONS, FOCUS_SHARE, Mention
+from baymap.geo.report import Report
+from baymap.geo.unresolved import Unresolved
+
+#: At most this many quotes per name: enough to judge it, not the whole report.
+MAX_QUOTES = 5
+#: The layer whose places can contain another: what a suggestion from the sentence or the report may name.
+CONTAINER_LAYER = "cities_districts"
+#: A grouping (粤港澳, 珠三角) inside a name says too little to suggest it.
+VAGUE_LAYER = "groupings"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence that writes the name, and where the name stands in it."""
+
+    sentence: str
+    start: int
+    end: int
+    section: str
+    report: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A known place the name probably lies in, and why."""
+
+    entry_id: str
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An unresolved name as review.html shows it."""
+
+    text: str
+    count: int
+    quotes: tuple[Quote, ...]
+    suggestion: Suggestion | None
+
+
+def review_candidates(
+    unresolved: Iterable[Unresolved], reports: Sequence[Report], mentions: Sequence[Mention], gazetteer: Gazetteer
+) -> list[Candidate]:
+    """One candidate per distinct name over all reports, most often written first (then in reading order)."""
+    by_name = {r.name: r for r in reports}
+    counts: Counter[str] = Counter()
+    firsts: dict[str, Unresolved] = {}
+    written_in: dict[str, list[Report]] = {}
+    for u in unresolved:
+        counts[u.text] += u.count
+        firsts.setdefault(u.text, u)
+        written_in.setdefault(u.text, []).append(by_name[u.report])
+    by_report: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_report.setdefault(mention.report, []).append(mention)
+    candidates = []
+    for text in sorted(counts, key=lambda t: -counts[t]):  # sorted is stable: reading order among equals
+        first = firsts[text]
+        report = by_name[first.report]
+        found = by_report.get(first.report, [])
+        candidates.append(
+            Candidate(
+                text,
+                counts[text],
+                tuple(quotes_of(text, written_in[text])),
+                suggestion_for(first, report, found, gazetteer),
+            )
+        )
+    return candidates
+
+
+def quotes_of(text: str, reports: Sequence[Report]) -> list[Quote]:
+    """The sentences that write `text`, up to MAX_QUOTES, in reading order."""
+    quotes = []
+    for report in dict.fromkeys(reports):
+        start = report.text.find(text)
+        while start != -1 and len(quotes) < MAX_QUOTES:
+            left, right = report.sentence_span(start, start + len(text))
+            quotes.append(
+                Quote(
+                    report.text[left:right],
+                    start - left,
+                    start - left + len(text),
+                    report.section_label_at(start),
+                    report.name,
+                )
+            )
+            start = report.text.find(text, right)
+    return quotes
+
+
+def suggestion_for(
+    candidate: Unresolved, report: Report, mentions: Sequence[Mention], gazetteer: Gazetteer
+) -> Suggestion | None:
+    """The most telling hint: a place inside the name, else a district in its sentence, else the report's city."""
+    return (
+        _known_place_inside(candidate.text, gazetteer)
+        or _district_in_sentence(candidate, report, mentions, gazetteer)
+        or _report_focus(mentions, gazetteer)
+    )
+
+
+def _known_place_inside(text: str, gazetteer: Gazetteer) -> Suggestion | None:
+    """The longest known name inside the candidate (茂名 in 茂名华南钛谷), groupings last."""
+    key, owners = alias_key(text), gazetteer.plain_names
+    inside = [
+        (gazetteer[owners[part]].layer == VAGUE_LAYER, -length, start)
+        for length in range(2, len(key))
+        for start in range(len(key) - length + 1)
+        if (part := key[start : start + length]) in owners
+    ]
+    if not inside:
+        return None
+    _, length, start = min(inside)
+    name = text[start : start - length]
+    return Suggestion(owners[key[start : start - length]], f"名称中含“{name}”", f"its name contains {name}")
+
+
+def _district_in_sentence(
+    candidate: Unresolved, report: Report, mentions: Sequence[Mention], gazetteer: Gazetteer
+) -> Suggestion | None:
+    """The city, district or town named closest to the candidate in the same sentence."""
+    start, end = candidate.start, candidate.start + len(candidate.text)
+    left, right = report.sentence_span(start, end)
+    near = [
+        (abs(m.start - start), m.start, m)
+        for m in mentions
+        if left <= m.start < right and gazetteer[m.entry_id].layer == CONTAINER_LAYER
+    ]
+    if not near:
+        return None
+    mention = min(near, key=lambda n: n[:2])[2]
+    return Suggestion(mention.entry_id, f"同一句提到“{mention.text}”", f"the same sentence names {mention.text}")
+
+
+def _report_focus(mentions: Sequence[Mention], gazetteer: Gazetteer) -> Suggestion | None:
+    """The city the report names far more than any other (the rule `focus` aliases use)."""
+    counts = Counter(m.entry_id for m in mentions if m.entry_id in gazetteer.focus_ids)
+    total = sum(counts.values())
+    if not counts:
+        return None
+    entry_id, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    if count < FOCUS_MIN_MENTIONS or count < FOCUS_SHARE * total:
+        return None
+    name = gazetteer[entry_id].name_zh
+    return Suggestion(entry_id, f"报告主要讲{name}", f"the report is mostly about {gazetteer[entry_id].name_en}")
