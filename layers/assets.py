@@ -80,6 +80,7 @@ def _wheel_hash(data: bytes) -> str:
 VENDORED = {
     "leaflet-geoman.min.js": "20d0ba38069526be959287b8ae13234f660f92db28de86782ebcad028dda9ed3",
     "leaflet-geoman.css": "a0df8e0f6301f9f71d772b2c61913bb9094ae0735fd2223ccd1aecd871ea250c",
+    "LICENSE-leaflet-geoman": "b8f81bc43788014a8be76982feb763d554b5b5218a1797fe4bedffd4df22e067",
 }
 
 

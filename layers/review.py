@@ -50,6 +50,7 @@ def review_page(
                 fmap,
                 {
                     "title": title,
+                    "home": [leaflet_latlng(corner) for corner in HOME],
                     "reports": len({q.report for c in candidates for q in c.quotes}),
                     "storageKey": storage_key(title, candidates),
                     "candidates": [candidate_data(c) for c in candidates],
@@ -70,7 +71,9 @@ def add_review_assets(fmap: folium.Map) -> None:
     styles = [leaflet_css(), vendored_text("leaflet-geoman.css"), own.joinpath("review.css").read_text("utf-8")]
     header.add_child(raw_element(f"<style>{''.join(styles)}</style>"), name="review_css")
     header.add_child(raw_element(f"<script>{asset_text(LEAFLET, 'leaflet.js')}</script>"), name="leaflet_js")
-    header.add_child(raw_element(f"<script>{vendored_text('leaflet-geoman.min.js')}</script>"), name="geoman_js")
+    notice = vendored_text("LICENSE-leaflet-geoman")  # MIT: the notice goes with every copy
+    geoman = f"/*! Leaflet-Geoman free 2.20.2\n{notice}*/\n{vendored_text('leaflet-geoman.min.js')}"
+    header.add_child(raw_element(f"<script>{geoman}</script>"), name="geoman_js")
     header.add_child(raw_element(f"<script>{DOLLAR_SHIM}</script>"), name="dollar_shim")
 
 

@@ -29,6 +29,7 @@ def test_help_explains_every_option():
     result = run("--help")
     assert result.returncode == 0
     options = ("REPORT", "--output", "--gazetteer", "--styles", "--title", "--offline", "--tiles", "--png", "--embed")
+    options += ("--svg", "--review", "--check-gazetteer")
     for option in (*options, "--quiet", "sample"):
         assert option in result.stdout.decode()
 
@@ -127,6 +128,11 @@ def test_the_wheel_installs_one_name_with_its_data_and_no_generators(tmp_path):
         "layers/controls/core.js",
         "layers/controls/story.js",
         "layers/page.css",
+        "layers/review.css",
+        "layers/controls/review.js",
+        "layers/vendor/leaflet-geoman.min.js",
+        "layers/vendor/leaflet-geoman.css",
+        "layers/vendor/LICENSE-leaflet-geoman",
         "data/gazetteer.yaml",
         "data/districts.yaml",
         "data/layers.yaml",
@@ -134,7 +140,7 @@ def test_the_wheel_installs_one_name_with_its_data_and_no_generators(tmp_path):
         "data/sample-report.txt",
     ):
         assert f"baymap/{needed}" in names
-    assert not [name for name in names if "/make_" in name], "the data generators stay in the repository"
+    assert not [name for name in names if "/make_" in name or "/fetch_" in name], "generators stay in the repository"
 
 
 def test_check_gazetteer_builds_no_map(tmp_path):
@@ -231,3 +237,28 @@ def test_standard_input_is_capped_as_it_is_read(tmp_path):
         result = subprocess.run([sys.executable, "-c", script], stdin=endless, capture_output=True, timeout=120)
     assert result.returncode == 1
     assert "<stdin>" in result.stderr.decode() and len(result.stderr.decode().strip().splitlines()) == 1
+
+
+def test_review_writes_review_html_beside_the_map_and_only_when_asked(tmp_path):
+    report = "建设鹤鸣湾科创产业园。"
+    for folder in ("plain", "review"):
+        (tmp_path / folder).mkdir()
+    assert not (build(tmp_path / "plain", report) / "review.html").exists()
+    page = (build(tmp_path / "review", report, "--review") / "review.html").read_text(encoding="utf-8")
+    assert "鹤鸣湾科创产业园" in page and "baymapReview(" in page
+
+
+def test_names_a_gazetteer_ignores_are_not_listed_as_unresolved(tmp_path):
+    report = "建设鹤鸣湾科创产业园和金鼎湾片区。"
+    for folder in ("before", "after"):
+        (tmp_path / folder).mkdir()
+    listed = unresolved_texts(build(tmp_path / "before", report))
+    assert {"鹤鸣湾科创产业园", "金鼎湾片区"} <= listed
+    mine = user_gazetteer(tmp_path, "entries: []\nignore: [金鼎湾片区]\n")
+    after = unresolved_texts(build(tmp_path / "after", report, "--gazetteer", str(mine)))
+    assert after == listed - {"金鼎湾片区"}
+
+
+def unresolved_texts(outdir: Path) -> set[str]:
+    with open(outdir / "unresolved.csv", encoding="utf-8", newline="") as rows:
+        return {row["text"] for row in csv.DictReader(rows)}

@@ -112,7 +112,13 @@ window.baymapReview = function (map, config) {
     if (place) L.geoJSON(place.geojson, { interactive: false, style: { color: "#d94801", weight: 2, dashArray: "6 6",
       fillOpacity: 0.05 } }).addTo(hint);
     var shown = d && d.kind !== "ignore" && d.kind !== "union" ? shapeOf(c.text, d) : hint;
-    if (shown.getLayers().length) map.fitBounds(shown.getBounds(), { maxZoom: 12, animate: false });
+    if (shown.getLayers().length) fit(shown.getBounds(), 12);
+  }
+
+  /* Fit bounds in the part of the map the panel leaves visible. */
+  function fit(bounds, maxZoom) {
+    map.fitBounds(bounds, { maxZoom: maxZoom, animate: false, paddingTopLeft: [panel.offsetWidth + 20, 20],
+      paddingBottomRight: [20, 20] });
   }
 
   /* ---------- placing and drawing ---------- */
@@ -148,8 +154,9 @@ window.baymapReview = function (map, config) {
   });
   L.DomEvent.on(document, "keydown", function (e) { if (e.key === "Escape") stopPlacing(); });
 
-  /* The one place the page turns Leaflet's [lat, lng] into the gazetteer's [lng, lat]. */
+  /* The one pair of places the page swaps Leaflet's [lat, lng] and the gazetteer's [lng, lat]. */
   function lngLat(latlng) { return [latlng.lng, latlng.lat]; }
+  function latLng(lnglat) { return [lnglat[1], lnglat[0]]; }
 
   function decide(c, decision) {
     decisions[c.text] = decision;
@@ -157,13 +164,14 @@ window.baymapReview = function (map, config) {
     render();
   }
 
+  /* What the user decided, drawn: a union as its place's outline, dotted (approximate), the rest solid. */
   function shapeOf(text, d) {
-    var group = L.featureGroup(), latlngs = (d.lnglats || []).map(function (p) { return [p[1], p[0]]; });
     var style = { color: "#08519c", weight: 3, fillColor: "#6baed6", fillOpacity: 0.3 };
+    var group = d.kind === "union" ? L.geoJSON(places[d.place].geojson, { style: Object.assign({ dashArray: "2 6" }, style) })
+      : L.featureGroup(), latlngs = (d.lnglats || []).map(latLng);
     if (d.kind === "point") L.circleMarker(latlngs[0], Object.assign({ radius: 8 }, style)).addTo(group);
     if (d.kind === "line") L.polyline(latlngs, style).addTo(group);
     if (d.kind === "polygon") L.polygon(latlngs, style).addTo(group);
-    if (d.kind === "union") L.geoJSON(places[d.place].geojson, { style: Object.assign({ dashArray: "2 6" }, style) }).addTo(group);
     group.bindTooltip(text);
     return group;
   }
@@ -320,5 +328,6 @@ window.baymapReview = function (map, config) {
   }
 
   render();
+  fit(L.latLngBounds(config.home), 12);
   window.baymapReviewPage = { yaml: yamlText, select: select, unitAt: unitAt };
 };
