@@ -1,9 +1,11 @@
-"""Regenerate the README's screenshots: the sample's offline map at 1920×1080 in headless Chromium.
+"""Regenerate the README's screenshots: the sample's offline map at 1920×1080 in headless Chromium, and
+review.html for docs/review-example.txt.
 
     pip install '.[stills]'   # Playwright; Chromium and fonts-noto-cjk from the system
     python docs/make_screenshots.py            # writes docs/screenshots/*.png
 
-Three views a presenter shows: the first view, the story's fourth step, and a place's popup after a search.
+Three views a presenter shows: the first view, the story's fourth step, and a place's popup after a search;
+and the review page with one name placed by its suggestion and another open with its quotes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from baymap import build_map
 from baymap.layers.stills import CHROMIUM_FLAGS, chromium_path
 
 OUT = Path(__file__).parent / "screenshots"
+REVIEW_EXAMPLE = Path(__file__).parent / "review-example.txt"
 STORY_STEP = 3
 SEARCHED = "白云国际机场"
 
@@ -46,9 +49,35 @@ def main() -> None:
             page.locator(".leaflet-popup").wait_for()
             page.wait_for_timeout(400)
             page.screenshot(path=OUT / "popup.png")
+            review_screenshot(context, Path(tmp))
             browser.close()
-    for name in ("first-view", "story-step", "popup"):
+    for name in ("first-view", "story-step", "popup", "review"):
         print(OUT / f"{name}.png")
+
+
+def review_screenshot(context, tmp: Path) -> None:
+    """The first name with a suggestion accepted; the next one open, its quotes and the tools beside the map."""
+    assert build_map.main([str(REVIEW_EXAMPLE), "--review", "-q", "-o", str(tmp / "review")]) == 0
+    page = context.new_page()
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto((tmp / "review" / "review.html").as_uri())
+    page.wait_for_function("window.baymapReviewPage !== undefined")
+    names = page.locator(".rv-name")
+    suggested = [i for i in range(names.count()) if not _without_suggestion(page, names.nth(i))]
+    if suggested:
+        names.nth(suggested[0]).click()
+        page.locator(".rv-selected .rv-action[data-action='accept']").click()
+    names.nth(next((i for i in range(names.count()) if i not in suggested[:1]), 0)).click()
+    page.wait_for_timeout(400)
+    page.screenshot(path=OUT / "review.png")
+    page.close()
+
+
+def _without_suggestion(page, name) -> bool:
+    name.click()
+    found = page.locator(".rv-selected .rv-action[data-action='accept']").count() == 0
+    name.click()
+    return found
 
 
 if __name__ == "__main__":
