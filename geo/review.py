@@ -6,6 +6,7 @@ same sentence, the city the report is about) and is only a hint: nothing is mapp
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -68,19 +69,19 @@ def review_candidates(
     by_report: dict[str, list[Mention]] = {}
     for mention in mentions:
         by_report.setdefault(mention.report, []).append(mention)
-    candidates = []
+    for found in by_report.values():
+        found.sort(key=lambda m: m.start)
+    starts = {name: [m.start for m in found] for name, found in by_report.items()}
+    focus = {name: _report_focus(found, gazetteer) for name, found in by_report.items()}
+    candidates = []  # the most telling hint: a place inside the name, else one in its sentence, else the report's city
     for text in sorted(counts, key=lambda t: -counts[t]):  # sorted is stable: reading order among equals
         first = firsts[text]
-        report = by_name[first.report]
         found = by_report.get(first.report, [])
-        candidates.append(
-            Candidate(
-                text,
-                counts[text],
-                tuple(quotes_of(text, written_in[text])),
-                suggestion_for(first, report, found, gazetteer),
-            )
+        suggestion = _known_place_inside(text, gazetteer) or _district_in_sentence(
+            first, by_name[first.report], found, gazetteer, starts.get(first.report, [])
         )
+        quotes = tuple(quotes_of(text, written_in[text]))
+        candidates.append(Candidate(text, counts[text], quotes, suggestion or focus.get(first.report)))
     return candidates
 
 
@@ -104,17 +105,6 @@ def quotes_of(text: str, reports: Sequence[Report]) -> list[Quote]:
     return quotes
 
 
-def suggestion_for(
-    candidate: Unresolved, report: Report, mentions: Sequence[Mention], gazetteer: Gazetteer
-) -> Suggestion | None:
-    """The most telling hint: a place inside the name, else a district in its sentence, else the report's city."""
-    return (
-        _known_place_inside(candidate.text, gazetteer)
-        or _district_in_sentence(candidate, report, mentions, gazetteer)
-        or _report_focus(mentions, gazetteer)
-    )
-
-
 def _known_place_inside(text: str, gazetteer: Gazetteer) -> Suggestion | None:
     """The longest known name inside the candidate (茂名 in 茂名华南钛谷), groupings last."""
     key, owners = alias_key(text), gazetteer.plain_names
@@ -132,16 +122,18 @@ def _known_place_inside(text: str, gazetteer: Gazetteer) -> Suggestion | None:
 
 
 def _district_in_sentence(
-    candidate: Unresolved, report: Report, mentions: Sequence[Mention], gazetteer: Gazetteer
+    candidate: Unresolved,
+    report: Report,
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    starts: Sequence[int],
 ) -> Suggestion | None:
-    """The city, district or town named closest to the candidate in the same sentence."""
+    """The city, district or town named closest to the candidate in the same sentence (`starts`: the mentions'
+    offsets, in reading order as the mentions are)."""
     start, end = candidate.start, candidate.start + len(candidate.text)
     left, right = report.sentence_span(start, end)
-    near = [
-        (abs(m.start - start), m.start, m)
-        for m in mentions
-        if left <= m.start < right and gazetteer[m.entry_id].layer == CONTAINER_LAYER
-    ]
+    in_sentence = mentions[bisect.bisect_left(starts, left) : bisect.bisect_left(starts, right)]
+    near = [(abs(m.start - start), m.start, m) for m in in_sentence if gazetteer[m.entry_id].layer == CONTAINER_LAYER]
     if not near:
         return None
     mention = min(near, key=lambda n: n[:2])[2]

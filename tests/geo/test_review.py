@@ -5,7 +5,7 @@ from __future__ import annotations
 from baymap.geo import mentions_from_report, report_from_bytes
 from baymap.geo.gazetteer import alias_key
 from baymap.geo.report import Report
-from baymap.geo.review import MAX_QUOTES, review_candidates, suggestion_for
+from baymap.geo.review import MAX_QUOTES, review_candidates
 from baymap.geo.unresolved import Unresolved
 
 
@@ -21,7 +21,9 @@ def unresolved_in(report: Report, name: str, count: int = 1) -> Unresolved:
 
 def suggested(text: str, name: str, gazetteer):
     report = report_of(text)
-    return suggestion_for(unresolved_in(report, name), report, mentions_from_report(report, gazetteer), gazetteer)
+    mentions = mentions_from_report(report, gazetteer)
+    [candidate] = review_candidates([unresolved_in(report, name)], [report], mentions, gazetteer)
+    return candidate.suggestion
 
 
 def owner(gazetteer, name: str) -> str:
