@@ -168,7 +168,7 @@ def build(args: argparse.Namespace) -> str:
     if args.review:
         read = [source.read() for source in sources]
         candidates = review_candidates(unresolved, read, mentions, gazetteer)
-        files["review.html"] = review_page(candidates, gazetteer, styles, title, place_names_en(gazetteer))
+        files["review.html"] = review_page(candidates, gazetteer, styles, title, place_names_en(gazetteer), labels)
     if args.embed:
         files["embed.html"] = embed_snippet(title)
     if args.png:

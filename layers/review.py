@@ -37,8 +37,11 @@ def review_page(
     styles: Mapping[str, LayerStyle],
     title: str,
     place_names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
-    """The complete review page as HTML, byte-identical for the same input, with no request beyond the file."""
+    """The complete review page as HTML, byte-identical for the same input, with no request beyond the file.
+
+    `place_names` maps adcode to English for the basemap; `labels` name the reports (popups.report_labels)."""
     suggested = sorted({c.suggestion.entry_id for c in candidates if c.suggestion})
     with sequential_element_ids(), verbatim_elements():
         fmap = folium.Map(location=None, zoom_start=1, tiles=None, maxZoom=MAP_MAX_ZOOM)
@@ -53,7 +56,7 @@ def review_page(
                     "home": [leaflet_latlng(corner) for corner in HOME],
                     "reports": len({q.report for c in candidates for q in c.quotes}),
                     "storageKey": storage_key(title, candidates),
-                    "candidates": [candidate_data(c) for c in candidates],
+                    "candidates": [candidate_data(c, labels or {}) for c in candidates],
                     "places": places_data(gazetteer, suggested),
                     "layers": [{"id": s.id, "zh": s.label_zh, "en": s.label_en} for s in styles.values()],
                     "units": district_units(),
@@ -83,13 +86,19 @@ def storage_key(title: str, candidates: Sequence[Candidate]) -> str:
     return f"baymap-review-{digest[:16]}"
 
 
-def candidate_data(candidate: Candidate) -> dict:
+def candidate_data(candidate: Candidate, labels: Mapping[str, str]) -> dict:
     suggestion = candidate.suggestion
     return {
         "text": candidate.text,
         "count": candidate.count,
         "quotes": [
-            {"sentence": q.sentence, "start": q.start, "end": q.end, "section": q.section, "report": q.report}
+            {
+                "sentence": q.sentence,
+                "start": q.start,
+                "end": q.end,
+                "section": q.section,
+                "report": labels.get(q.report, q.report),
+            }
             for q in candidate.quotes
         ],
         "suggestion": suggestion

@@ -69,3 +69,8 @@ def test_precision_within_a_place_is_half_its_extent_to_two_figures():
     district = shapely.box(113.0, 22.0, 113.2, 22.2)  # about 20.6 km by 22.3 km
     assert precision_within(district, None) == 15000
     assert precision_within(shapely.Point(113, 22), 300) == 300
+
+
+def test_quotes_name_their_report_as_the_map_does(gazetteer):
+    page = review_page(candidates(), gazetteer, load_styles(), "两份报告", labels={"report.txt": "广州 2019"})
+    assert '"report":"广州 2019"' in page
