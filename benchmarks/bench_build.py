@@ -6,7 +6,8 @@ Prints the entities, mentions and unresolved strings the sample yields, the
 build time (median of several runs, each a fresh process so imports count)
 beside a floor measured in the same run (a fresh process that only imports
 geopandas and folium), their ratio, the same build with --tiles amap (every
-coordinate shifted to GCJ-02), and the size of each output file.
+coordinate shifted to GCJ-02) and with --review (review.html too), and the
+size of each output file.
 """
 
 from __future__ import annotations
@@ -45,10 +46,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         outdir = Path(tmp)
-        floors, seconds, amap = [], [], []
-        for _ in range(args.runs):  # interleaved, so a busy moment weighs on all three alike
+        floors, seconds, amap, review = [], [], [], []
+        for _ in range(args.runs):  # interleaved, so a busy moment weighs on all four alike
             floors.append(time_floor())
             amap.append(time_build(outdir, "--tiles", "amap"))
+            review.append(time_build(outdir, "--review"))
             seconds.append(time_build(outdir))
         floor = statistics.median(floors)
         features = json.loads((outdir / "features.geojson").read_text(encoding="utf-8"))["features"]
@@ -66,6 +68,10 @@ def main() -> None:
         print(
             f"--tiles amap:  median {statistics.median(amap):.2f} s "
             f"({statistics.median(amap) / statistics.median(seconds):.2f} × the default build)"
+        )
+        print(
+            f"--review:      median {statistics.median(review):.2f} s "
+            f"({statistics.median(review) / statistics.median(seconds):.2f} × the default build)"
         )
         for path in sorted(outdir.iterdir()):
             print(f"{path.name:17} {path.stat().st_size / 1024:8.0f} KiB")
