@@ -42,6 +42,7 @@ window.baymapReview = function (map, config) {
       L.DomEvent.on(button, "click", function () { select(i === selected ? -1 : i); });
       if (i === selected) details(c, d, item);
     });
+    if (!candidates.length) el("li", "rv-empty", list, "没有待定位的地名：报告中的地名都已找到 · Nothing to place: every name was found");
     var done = candidates.filter(function (c) { return decisions[c.text]; }).length;
     progress.textContent = "已处理 " + done + " / " + candidates.length + " reviewed";
     drawDecisions();

@@ -166,3 +166,11 @@ def test_a_name_holding_markup_is_shown_as_text_and_runs_nothing(open_map, gazet
     assert "一、<b>产业</b>" in opened.page.locator(".rv-selected cite").inner_text()
     assert opened.page.locator(".rv-panel img").count() == 0 and opened.page.locator(".rv-panel b").count() == 0
     assert opened.page.evaluate("window.pwned") is None and opened.errors == []
+
+
+def test_a_report_with_nothing_to_place_says_so(open_map, tmp_path):
+    assert build_map.main(["--review", "-q", "-o", str(tmp_path / "out")]) == 0  # the sample: every name found
+    opened = open_map(tmp_path / "out" / "review.html", ready="document.querySelector('.rv-empty') !== null")
+    assert "Nothing to place" in opened.page.locator(".rv-empty").inner_text()
+    assert opened.page.locator(".rv-progress").inner_text() == "已处理 0 / 0 reviewed"
+    assert opened.errors == []
