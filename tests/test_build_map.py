@@ -240,20 +240,20 @@ def test_standard_input_is_capped_as_it_is_read(tmp_path):
 
 
 def test_review_writes_review_html_beside_the_map_and_only_when_asked(tmp_path):
-    report = "建设鹤鸣湾科创产业园。"
+    report = "建设鹤洲科创产业园。"
     for folder in ("plain", "review"):
         (tmp_path / folder).mkdir()
     assert not (build(tmp_path / "plain", report) / "review.html").exists()
     page = (build(tmp_path / "review", report, "--review") / "review.html").read_text(encoding="utf-8")
-    assert "鹤鸣湾科创产业园" in page and "baymapReview(" in page
+    assert "鹤洲科创产业园" in page and "baymapReview(" in page
 
 
 def test_names_a_gazetteer_ignores_are_not_listed_as_unresolved(tmp_path):
-    report = "建设鹤鸣湾科创产业园和金鼎湾片区。"
+    report = "建设鹤洲科创产业园和金鼎湾片区。"
     for folder in ("before", "after"):
         (tmp_path / folder).mkdir()
     listed = unresolved_texts(build(tmp_path / "before", report))
-    assert {"鹤鸣湾科创产业园", "金鼎湾片区"} <= listed
+    assert {"鹤洲科创产业园", "金鼎湾片区"} <= listed
     mine = user_gazetteer(tmp_path, "entries: []\nignore: [金鼎湾片区]\n")
     after = unresolved_texts(build(tmp_path / "after", report, "--gazetteer", str(mine)))
     assert after == listed - {"金鼎湾片区"}

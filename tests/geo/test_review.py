@@ -42,42 +42,42 @@ def test_a_city_inside_the_name_wins_over_a_grouping(gazetteer):
 
 
 def test_else_the_district_named_nearest_in_the_same_sentence(gazetteer):
-    text = "广州要开放。支持顺德区和南海区建设鹤鸣湾科创产业园。"
-    suggestion = suggested(text, "鹤鸣湾科创产业园", gazetteer)
+    text = "广州要开放。支持顺德区和南海区建设鹤洲科创产业园。"
+    suggestion = suggested(text, "鹤洲科创产业园", gazetteer)
     assert suggestion.entry_id == owner(gazetteer, "南海区")
     assert suggestion.reason_en == "the same sentence names 南海区"
 
 
 def test_else_the_city_the_report_is_about(gazetteer):
-    text = "中山要开放。中山要创新。中山要协调。建设鹤鸣湾科创产业园。"
-    suggestion = suggested(text, "鹤鸣湾科创产业园", gazetteer)
+    text = "中山要开放。中山要创新。中山要协调。建设鹤洲科创产业园。"
+    suggestion = suggested(text, "鹤洲科创产业园", gazetteer)
     assert suggestion.entry_id == owner(gazetteer, "中山")
     assert suggestion.reason_en.startswith("the report is mostly about Zhongshan")
 
 
 def test_no_evidence_no_suggestion(gazetteer):
-    assert suggested("建设鹤鸣湾科创产业园。", "鹤鸣湾科创产业园", gazetteer) is None
+    assert suggested("建设鹤洲科创产业园。", "鹤洲科创产业园", gazetteer) is None
 
 
 def test_each_name_once_over_all_reports_most_written_first_with_every_quote(gazetteer):
-    first = report_of("一、生态\n谋划金鼎湾片区。建设鹤鸣湾科创产业园。\n二、产业\n鹤鸣湾科创产业园要开放。", "a.txt")
-    second = report_of("鹤鸣湾科创产业园招商。", "b.txt")
-    rows = [unresolved_in(first, "金鼎湾片区"), unresolved_in(first, "鹤鸣湾科创产业园", 2)]
-    rows.append(unresolved_in(second, "鹤鸣湾科创产业园"))
+    first = report_of("一、生态\n谋划金鼎湾片区。建设鹤洲科创产业园。\n二、产业\n鹤洲科创产业园要开放。", "a.txt")
+    second = report_of("鹤洲科创产业园招商。", "b.txt")
+    rows = [unresolved_in(first, "金鼎湾片区"), unresolved_in(first, "鹤洲科创产业园", 2)]
+    rows.append(unresolved_in(second, "鹤洲科创产业园"))
     mentions = [*mentions_from_report(first, gazetteer), *mentions_from_report(second, gazetteer)]
     park, bay = review_candidates(rows, [first, second], mentions, gazetteer)
-    assert (park.text, park.count, bay.text, bay.count) == ("鹤鸣湾科创产业园", 3, "金鼎湾片区", 1)
+    assert (park.text, park.count, bay.text, bay.count) == ("鹤洲科创产业园", 3, "金鼎湾片区", 1)
     assert [(q.report, q.section) for q in park.quotes] == [
         ("a.txt", "一、生态"),
         ("a.txt", "二、产业"),
         ("b.txt", "前言"),
     ]
     for quote in park.quotes:
-        assert quote.sentence[quote.start : quote.end] == "鹤鸣湾科创产业园"
-    assert park.quotes[1].sentence == "鹤鸣湾科创产业园要开放。"
+        assert quote.sentence[quote.start : quote.end] == "鹤洲科创产业园"
+    assert park.quotes[1].sentence == "鹤洲科创产业园要开放。"
 
 
 def test_quotes_stop_at_a_few(gazetteer):
-    report = report_of("鹤鸣湾科创产业园开园。" * (MAX_QUOTES + 3))
-    [candidate] = review_candidates([unresolved_in(report, "鹤鸣湾科创产业园")], [report], [], gazetteer)
+    report = report_of("鹤洲科创产业园开园。" * (MAX_QUOTES + 3))
+    [candidate] = review_candidates([unresolved_in(report, "鹤洲科创产业园")], [report], [], gazetteer)
     assert len(candidate.quotes) == MAX_QUOTES

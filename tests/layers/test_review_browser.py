@@ -28,14 +28,14 @@ REPORT = """年度生态与产业报告
 一、生态
 谋划西部生态新区，推进金鼎湾片区建设。
 二、产业
-西部生态新区要保护湿地，建设鹤鸣湾科创产业园。
+西部生态新区要保护湿地，建设鹤洲科创产业园。
 三、城市
 支持江门市蓬江区建设白沙湾智造产业园。
 """
 LISTED = ".rv-item .rv-text"
 #: Where the user clicks to place 西部生态新区: inside 中山市 (an undivided city, 442000).
 POINT = (113.3826, 22.5211)
-#: The corners of the area drawn for 鹤鸣湾科创产业园, in 江门市蓬江区.
+#: The corners of the area drawn for 鹤洲科创产业园, in 江门市蓬江区.
 AREA = [(113.02, 22.64), (113.10, 22.64), (113.10, 22.70), (113.02, 22.70)]
 
 
@@ -63,7 +63,7 @@ def test_the_review_page_lists_each_name_with_its_quotes_highlighted(open_map, r
     opened = open_review(open_map, reviewed)
     names = opened.page.locator(LISTED).all_inner_texts()
     assert names[0] == "西部生态新区"  # written twice: first
-    assert {"金鼎湾片区", "鹤鸣湾科创产业园"} <= set(names)
+    assert {"金鼎湾片区", "鹤洲科创产业园"} <= set(names)
     pick(opened, "西部生态新区")
     quotes = opened.page.locator(".rv-selected .rv-quote")
     assert quotes.count() == 2
@@ -80,7 +80,7 @@ def test_placing_drawing_and_dismissing_give_a_gazetteer_the_next_build_maps(ope
     act(opened, "point")
     opened.zoom_to(*POINT, 12)
     opened.click_at(*POINT)
-    pick(opened, "鹤鸣湾科创产业园")
+    pick(opened, "鹤洲科创产业园")
     act(opened, "polygon")
     opened.zoom_to(113.06, 22.67, 12)
     for corner in [*AREA, AREA[0]]:  # Geoman closes the area on a click at its first corner
@@ -92,7 +92,7 @@ def test_placing_drawing_and_dismissing_give_a_gazetteer_the_next_build_maps(ope
     act(opened, "accept")
     statuses = {
         "西部生态新区": "point",
-        "鹤鸣湾科创产业园": "polygon",
+        "鹤洲科创产业园": "polygon",
         "金鼎湾片区": "ignore",
         "白沙湾智造产业园": "union",
     }
@@ -109,13 +109,13 @@ def test_placing_drawing_and_dismissing_give_a_gazetteer_the_next_build_maps(ope
 
     document = yaml.safe_load(additions.read_text(encoding="utf-8"))
     entries = {e["name_zh"]: e for e in document["entries"]}
-    assert set(entries) == {"西部生态新区", "鹤鸣湾科创产业园", "白沙湾智造产业园"}
+    assert set(entries) == {"西部生态新区", "鹤洲科创产业园", "白沙湾智造产业园"}
     assert document["ignore"] == ["金鼎湾片区"]
     point = entries["西部生态新区"]
     assert point["source"] == "placed by hand in review.html" and point["within"] == "442000"
     assert point["geometry"]["point"] == pytest.approx(list(POINT), abs=0.002)
     assert point["precision_m"] > 0 and "zoom 12" in point["precision"]
-    assert len(entries["鹤鸣湾科创产业园"]["geometry"]["polygon"]) == 4
+    assert len(entries["鹤洲科创产业园"]["geometry"]["polygon"]) == 4
     suggested = entries["白沙湾智造产业园"]
     assert suggested["geometry"] == {"union": ["pengjiang"]} and suggested["precision"].startswith("in 蓬江区")
     assert build_map.main(["--check-gazetteer", "--gazetteer", str(additions), "-q"]) == 0
@@ -125,7 +125,7 @@ def test_placing_drawing_and_dismissing_give_a_gazetteer_the_next_build_maps(ope
     assert build_map.main([str(report), "--gazetteer", str(additions), "--offline", "-q", "-o", str(out)]) == 0
     features = {f["properties"]["name_zh"]: f for f in json.loads((out / "features.geojson").read_text())["features"]}
     assert features["西部生态新区"]["geometry"]["type"] == "Point"
-    assert features["鹤鸣湾科创产业园"]["geometry"]["type"] == "Polygon"
+    assert features["鹤洲科创产业园"]["geometry"]["type"] == "Polygon"
     assert features["白沙湾智造产业园"]["properties"]["approximate"] is True  # drawn as 蓬江区, and says so
     with open(out / "unresolved.csv", encoding="utf-8", newline="") as rows:
         left = {row["text"] for row in csv.DictReader(rows)}
@@ -169,7 +169,9 @@ def test_a_name_holding_markup_is_shown_as_text_and_runs_nothing(open_map, gazet
 
 
 def test_a_report_with_nothing_to_place_says_so(open_map, tmp_path):
-    assert build_map.main(["--review", "-q", "-o", str(tmp_path / "out")]) == 0  # the sample: every name found
+    report = tmp_path / "report.txt"
+    report.write_text("南沙开发，前海开放。", encoding="utf-8")
+    assert build_map.main([str(report), "--review", "-q", "-o", str(tmp_path / "out")]) == 0
     opened = open_map(tmp_path / "out" / "review.html", ready="document.querySelector('.rv-empty') !== null")
     assert "Nothing to place" in opened.page.locator(".rv-empty").inner_text()
     assert opened.page.locator(".rv-progress").inner_text() == "已处理 0 / 0 reviewed"
