@@ -71,7 +71,8 @@ def classes(dictionary: str) -> dict[str, set[str]]:
     return out
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
+    """Write the word list to out (data/words.txt unless a test asks for another path)."""
     version = metadata.version("jieba")
     if version != JIEBA:
         sys.exit(f"make_words: needs jieba=={JIEBA} (installed: {version}); the word list is pinned to it")
@@ -87,8 +88,8 @@ def main() -> None:
         for word in sorted(words):
             by_last.setdefault(word[-1], []).append(word)
         lines.extend(f"{name}\t{last}\t{' '.join(group)}" for last, group in sorted(by_last.items()))
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"make_words: wrote {OUT} ({sum(1 for _ in lines)} lines)")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"make_words: wrote {out} ({len(lines)} lines)")
 
 
 if __name__ == "__main__":
