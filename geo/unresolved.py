@@ -242,6 +242,8 @@ def _candidate(doc: _Doc, match: re.Match, words: Lexicon) -> tuple[int, int] | 
         return None
     if start != match.start() and not _is_proper(parts[0], words):
         return None  # a common word holding the ending (青山, 渔港) is a name's type only right after a proper element
+    if any(part.kind == PLACE and part.text.endswith(match.group()[-1]) for part in parts):
+        return None  # a known place then its title (深圳港国际枢纽港), not a name
     closed = _with_parenthesis(text, covered, end)
     if closed == end and not _names_something(parts, kind, words):
         return None  # (a known place in a parenthesis after the ending names it: 国家海洋综合试验场(珠海))
@@ -397,6 +399,8 @@ def _names_something(parts: list[_Part], kind: str, words: Lexicon) -> bool:
     characters that make no word (翠|亨, 天|鹿|湖, but also 文|旅) make a name only when they are all its head holds."""
     if kind != "place" and all(part.kind == PLACE for part in parts):
         return False
+    if kind == "designation":
+        return any(part.kind == PROPER for part in parts)
     if kind == "project":
         return any(part.kind == PLACE and part.text not in words.wide_places for part in parts)
     if any(_is_proper(part, words) for part in parts):

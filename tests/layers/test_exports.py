@@ -69,7 +69,7 @@ def test_unresolved_csv_lists_the_names_the_sample_does_not_map(sample_build):
     with (sample_build / "unresolved.csv").open(encoding="utf-8", newline="") as f:
         assert f.readline().strip() == "text,count,reports,report,start,section,quote"
         rows = list(csv.DictReader(f, fieldnames=["text", "count", "reports", "report", "start", "section", "quote"]))
-    assert {"白云机场综合保税区中区", "岭南现代农业科学与技术省实验室"} <= {r["text"] for r in rows}
+    assert "岭南现代农业科学与技术省实验室" in {r["text"] for r in rows}
     assert all(r["text"] in r["quote"] for r in rows)
 
 
