@@ -71,6 +71,9 @@ class Lexicon:
     """The gazetteer's own town and district names without their 镇, 街道, 区 (新造, 三角)."""
     wide_places: frozenset[str]
     generic_names: frozenset[str]
+    own_levels: frozenset[str]
+    own_endings: frozenset[str]
+    own_not_after: frozenset[str]
     generic_tails: tuple[str, ...]
     max_head: int
 
@@ -106,6 +109,9 @@ _SETS = (
     "single_stops",
     "wide_places",
     "generic_names",
+    "own_levels",
+    "own_endings",
+    "own_not_after",
 )
 
 
@@ -237,6 +243,8 @@ def _candidate(doc: _Doc, match: re.Match, words: Lexicon) -> tuple[int, int] | 
     if start is None:
         return None
     kind = words.ending_kind[match.group()]
+    if _own_institution(text, start, match.group(), words):
+        return start - 1, end
     parts = _head(doc, start, max(0, start - words.max_head), kind, words)
     if parts is None or start - parts[-1].start < 2:
         return None
@@ -252,6 +260,16 @@ def _candidate(doc: _Doc, match: re.Match, words: Lexicon) -> tuple[int, int] | 
     if name in words.generic_names or name.endswith(words.generic_tails):
         return None
     return parts[-1].start, end
+
+
+def _own_institution(text: str, start: int, ending: str, words: Lexicon) -> bool:
+    """省博物馆: a province's or city's own museum, library or archive, named by its level alone."""
+    if ending not in words.own_endings or start < 1 or text[start - 1] not in words.own_levels:
+        return False
+    before = text[start - 2] if start >= 2 else ""
+    return not (
+        _is_chinese(before) and (before in words.own_not_after or words.kind(text[start - 2 : start]) is not None)
+    )
 
 
 def _continues_a_word(text: str, end: int, words: Lexicon) -> bool:

@@ -101,3 +101,7 @@ def test_a_known_place_and_its_title_is_no_name():
 
 def test_an_expressway_named_by_its_ends_is_a_name():
     assert unmatched("建成增天高速等项目，经济高速增长。") == ["增天高速"]
+
+
+def test_a_provinces_own_museum_is_a_name_each_citys_museum_is_not():
+    assert unmatched("省博物馆入选重点博物馆，推进各市博物馆、城市博物馆建设。") == ["省博物馆"]
