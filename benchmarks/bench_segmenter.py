@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from baymap.geo.report import report_from_path
+from baymap.geo.report import report_from_bytes, report_from_path
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -65,6 +65,11 @@ def found_as_proper(surface: str, text: str, tokens: list[tuple[int, int, str, s
     return False
 
 
+def folded(surface: str) -> str:
+    """A gold surface as the normalised text writes it (Traditional folded to Simplified)."""
+    return report_from_bytes(surface.encode("utf-8")).normalised
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=EVAL, help="the folder with gold/ and score.py")
@@ -88,9 +93,9 @@ def main() -> None:
         entities = yaml.safe_load(gold.read_text(encoding="utf-8"))["entities"]
         required = [e for e in entities if e.get("required", True)]
         surfaces = {s for e in entities for s in e["surfaces"]}
-        hits = sum(any(found_as_proper(s, text, tokens) for s in e["surfaces"]) for e in required)
+        hits = sum(any(found_as_proper(folded(s), text, tokens) for s in e["surfaces"]) for e in required)
         proper = {t[2] for t in tokens if t[3] in PROPER_TAGS}
-        in_gold = sum(any(p in s for s in surfaces) for p in proper)
+        in_gold = sum(any(p in folded(s) for s in surfaces) for p in proper)
         totals = [totals[0] + hits, totals[1] + len(required), totals[2] + len(proper), totals[3] + in_gold]
         print(f"{report.name[:44]:44} {speed:6.0f} {hits:>10}/{len(required):<10} {len(proper):>16} {in_gold:>8}")
     share = totals[0] / totals[1] if totals[1] else 0.0
