@@ -6,7 +6,9 @@ Builds each development text that has a gold file in ../shared/eval/gold (matche
 01-… with 01-…), scores its features.geojson with ../shared/eval/score.py, and prints recall of the
 required entities, precision and the share of geometry that passes, per text and their mean. Then,
 for the long tail: how many of the required entities the map misses appear in unresolved.csv (a row
-whose text is or contains one of the entity's surfaces), and how many rows it has.
+whose text is or contains one of the entity's surfaces), how many rows it has, and how many of them
+are real place names: a row equal to a gold surface is one, the others are judged by hand in
+benchmarks/unresolved_judged.yaml (its criterion at its top); rows nobody has judged are counted apart.
 The scorer needs cnmaps: pip install '.[boundaries]'.
 """
 
@@ -25,6 +27,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
+JUDGED = Path(__file__).with_name("unresolved_judged.yaml")
 MEASURES = ("recall", "precision", "geo_ok_rate")
 
 
@@ -66,6 +69,16 @@ def listed_misses(result: dict, gold: Path) -> int:
     )
 
 
+def judged_rows(result: dict, gold: Path, judged: dict) -> tuple[int, int, list[str]]:
+    """(places, judged rows, rows nobody has judged): a row equal to a gold surface is a place."""
+    surfaces = {s for e in yaml.safe_load(gold.read_text(encoding="utf-8"))["entities"] for s in e["surfaces"]}
+    places = set(judged.get("place") or ()) | surfaces
+    not_places = set(judged.get("not_place") or ())
+    rows = result["unresolved"]
+    unjudged = [row for row in rows if row not in places and row not in not_places]
+    return sum(row in places for row in rows), len(rows) - len(unjudged), unjudged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=EVAL, help="the folder with gold/ and score.py")
@@ -98,6 +111,23 @@ def main() -> None:
     missed = sum(len(r["missing"]) for r in rows)
     share = sum(listed) / missed if missed else 1.0
     print(f"{'all texts':44} {sum(listed):>7}/{missed:<7} {sum(len(r['unresolved']) for r in rows):>6}  ({share:.0%})")
+    print_judgement(rows, pairs, args.verbose)
+
+
+def print_judgement(rows: list[dict], pairs: list[tuple[Path, Path]], verbose: bool) -> None:
+    """How many unresolved.csv rows are real place names, by benchmarks/unresolved_judged.yaml and the gold."""
+    judged = yaml.safe_load(JUDGED.read_text(encoding="utf-8")) if JUDGED.is_file() else {}
+    print(f"\n{'unresolved.csv rows that are place names':44} {'places/judged':>15} {'not judged':>10}")
+    totals = [0, 0, 0]
+    for result, (gold, report) in zip(rows, pairs, strict=True):
+        places, count, unjudged = judged_rows(result, gold, judged)
+        totals = [totals[0] + places, totals[1] + count, totals[2] + len(unjudged)]
+        print(f"{report.name[:44]:44} {places:>7}/{count:<7} {len(unjudged):>10}")
+        if verbose:
+            for row in unjudged:
+                print(f"    not judged: {row}")
+    share = totals[0] / totals[1] if totals[1] else 1.0
+    print(f"{'all texts':44} {totals[0]:>7}/{totals[1]:<7} {totals[2]:>10}  ({share:.0%} of the judged rows)")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from baymap.geo.gazetteer import Gazetteer
 from baymap.geo.matching import Mention, matcher_from_gazetteer, mention_rows, mentions_from_report, mentions_from_rows
 from baymap.geo.report import Report, Section, report_from_bytes, report_from_path
-from baymap.geo.unresolved import Unresolved, unresolved_from_report, unresolved_from_spans
+from baymap.geo.unresolved import Unresolved, lexicon, unresolved_from_report, unresolved_from_spans
 
 #: Below this much text a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -75,6 +75,7 @@ def _warm(gazetteer: Gazetteer) -> None:
     lookups = ("rules_by_key", "plain_names", "_sorted_plain_names", "composition_reach", "composition_firsts")
     for lookup in (*lookups, "focus_ids"):
         getattr(gazetteer, lookup)
+    lexicon()  # the word lists unresolved names are read with
 
 
 def extraction_from_report(report: Report, gazetteer: Gazetteer, matcher=None) -> Extraction:

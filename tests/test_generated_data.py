@@ -20,8 +20,8 @@ TOWNSHIPS = DATA / "townships.yaml"
 GENERATOR = DATA / "make_townships.py"
 
 
-def generator_module():
-    spec = importlib.util.spec_from_file_location("make_townships", GENERATOR)
+def generator_module(path: Path = GENERATOR):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -163,3 +163,10 @@ def test_hk_macao_names_are_distinct_chinese_names_written_once(hk_macao_entries
 def test_hk_macao_passes_the_gazetteer_check():
     _, problems = problems_in_gazetteer(HK_MACAO)  # raises on a name another entry already has
     assert problems == []
+
+
+def test_the_word_list_regenerates_byte_for_byte_from_jieba(tmp_path):
+    pytest.importorskip("jieba", reason="jieba (a test extra, pinned) is not installed")
+    out = tmp_path / "words.txt"
+    generator_module(DATA / "make_words.py").main(out)
+    assert out.read_bytes() == (DATA / "words.txt").read_bytes()

@@ -65,10 +65,12 @@ def test_mentions_csv_has_a_row_per_mention(sample_build, sample_mentions):
     assert [int(r["start"]) for r in rows] == sorted(int(r["start"]) for r in rows)
 
 
-def test_unresolved_csv_is_empty_for_the_sample(sample_build):
-    assert (sample_build / "unresolved.csv").read_text(encoding="utf-8").splitlines() == [
-        "text,count,reports,report,start,section,quote"
-    ]
+def test_unresolved_csv_lists_the_names_the_sample_does_not_map(sample_build):
+    with (sample_build / "unresolved.csv").open(encoding="utf-8", newline="") as f:
+        assert f.readline().strip() == "text,count,reports,report,start,section,quote"
+        rows = list(csv.DictReader(f, fieldnames=["text", "count", "reports", "report", "start", "section", "quote"]))
+    assert "岭南现代农业科学与技术省实验室" in {r["text"] for r in rows}
+    assert all(r["text"] in r["quote"] for r in rows)
 
 
 def test_unresolved_csv_ranks_by_frequency(tmp_path):
