@@ -5,7 +5,7 @@ review.html for docs/review-example.txt.
     python docs/make_screenshots.py            # writes docs/screenshots/*.png
 
 Three views a presenter shows: the first view, the story's fourth step, and a place's popup after a search;
-and the review page with one name placed by its suggestion and another open with its quotes.
+and the review page: one name placed by its suggestion, one by a click, a third open with its quotes.
 """
 
 from __future__ import annotations
@@ -56,28 +56,24 @@ def main() -> None:
 
 
 def review_screenshot(context, tmp: Path) -> None:
-    """The first name with a suggestion accepted; the next one open, its quotes and the tools beside the map."""
+    """The first name placed by its suggestion, the second by a click, the third open with its quotes."""
     assert build_map.main([str(REVIEW_EXAMPLE), "--review", "-q", "-o", str(tmp / "review")]) == 0
     page = context.new_page()
     page.set_viewport_size({"width": 1600, "height": 900})
     page.goto((tmp / "review" / "review.html").as_uri())
     page.wait_for_function("window.baymapReviewPage !== undefined")
     names = page.locator(".rv-name")
-    suggested = [i for i in range(names.count()) if not _without_suggestion(page, names.nth(i))]
-    if suggested:
-        names.nth(suggested[0]).click()
-        page.locator(".rv-selected .rv-action[data-action='accept']").click()
-    names.nth(next((i for i in range(names.count()) if i not in suggested[:1]), 0)).click()
+    names.nth(0).click()
+    page.locator(".rv-selected .rv-action[data-action='accept']").click()
+    names.nth(1).click()
+    page.locator(".rv-selected .rv-action[data-action='point']").click()
+    panel = page.locator(".rv-panel").bounding_box()
+    page.mouse.click(panel["width"] + (1600 - panel["width"]) * 0.45, 900 * 0.55)  # where its suggestion is shown
+    names.nth(2).click()
+    page.mouse.move(1500, 850)
     page.wait_for_timeout(400)
     page.screenshot(path=OUT / "review.png")
     page.close()
-
-
-def _without_suggestion(page, name) -> bool:
-    name.click()
-    found = page.locator(".rv-selected .rv-action[data-action='accept']").count() == 0
-    name.click()
-    return found
 
 
 if __name__ == "__main__":
