@@ -166,6 +166,10 @@ class Composition:
 
 
 #: Joins a derived entry's id: the known place's id, then the new name (town_442000115+板芙经济开发区).
+#: The layer of cities, districts and towns (layers.yaml): the units other places lie in.
+UNITS_LAYER = "cities_districts"
+#: A unit's full name has its level word (广州市, 麻章区): never fewer characters than this.
+UNIT_NAME_MIN = 3
 DERIVED = "+"
 #: Joins the places of a derived corridor's id, in order: zhanjiang>town_440825103+湛江至海安铁路.
 THROUGH = ">"
@@ -344,6 +348,18 @@ class Gazetteer:
             owners.add(self.plain_names[names[at]])
             at += 1
         return owners
+
+    @cached_property
+    def unit_names(self) -> dict[str, str]:
+        """Each city, district and town's full official name (广州市, 麻章区, 湖光镇), normalised, to its entry,
+        when that entry holds it outright."""
+        plain = self.plain_names
+        units = {}
+        for entry in self:
+            key = alias_key(entry.name_zh)
+            if entry.layer == UNITS_LAYER and len(key) >= UNIT_NAME_MIN and plain.get(key) == entry.id:
+                units[key] = entry.id
+        return units
 
     @cached_property
     def focus_ids(self) -> frozenset[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +13,7 @@ import ahocorasick
 
 from baymap.geo._errors import GazetteerError
 from baymap.geo.derivation import composed_rows, connected, listed_items
-from baymap.geo.gazetteer import Alias, Gazetteer, alias_key, sentence_window
+from baymap.geo.gazetteer import UNIT_NAME_MIN, Alias, Gazetteer, alias_key, sentence_window
 from baymap.geo.parse_cache import cached
 from baymap.geo.report import Report
 
@@ -160,10 +160,39 @@ def mention_rows(
         found.sort(key=lambda row: row[1])
     found = _without_places_another_city_precedes(gazetteer, found)
     found = connected(gazetteer, folded, found)
-    rows = sorted([*composed_rows(gazetteer, folded, found), *listed_items(gazetteer, folded, found)])
+    rows = [*composed_rows(gazetteer, folded, found), *listed_items(gazetteer, folded, found)]
+    rows = sorted({*rows, *units_heading_names(gazetteer, folded, rows)})  # 徐闻县 of 徐闻县大水桥水库 once
     span, label_at = report.sentence_span, report.section_label_at
     for start, end, entry_id in rows:
         yield entry_id, start, end, *span(start, end), label_at(start)
+
+
+def units_heading_names(gazetteer: Gazetteer, text: str, rows: Iterable[tuple[int, int, str]]) -> list[tuple]:
+    """(start, end, unit id) of the units a name begins with: 麻章区湖光镇金牛岛红树林片区 also names 麻章区 and
+    湖光镇. Only a unit's full name counts (南沙港区 is not also 南沙), and only inside a longer name."""
+    units = gazetteer.unit_names
+    found = []
+    for start, end, entry_id in rows:
+        position = start
+        while end - position > UNIT_NAME_MIN and (unit := _unit_at(units, text, position, end)) is not None:
+            unit_id, size = unit
+            if unit_id != entry_id:
+                found.append((position, position + size, unit_id))
+            position += size
+    return found
+
+
+def _unit_at(units: Mapping[str, str], text: str, position: int, end: int) -> tuple[str, int] | None:
+    """The longest unit's full name at `position` that leaves some of the name before `end`, and its length."""
+    for size in range(min(UNIT_NAME_LONGEST, end - position - 1), UNIT_NAME_MIN - 1, -1):
+        unit_id = units.get(text[position : position + size])
+        if unit_id is not None:
+            return unit_id, size
+    return None
+
+
+#: The longest unit name worth looking for at the head of another (乌鲁木齐市 is five; 麻章区湖光镇 are two).
+UNIT_NAME_LONGEST = 8
 
 
 #: A name this short may be a brand or a name several places share: another city before it says it is not ours.

@@ -228,3 +228,27 @@ def test_a_report_knows_its_script():
 )
 def test_a_short_name_right_after_a_city_it_does_not_lie_in_is_not_that_place(text, expected):
     assert found(text) == expected
+
+
+def test_a_name_headed_by_a_units_full_name_names_that_unit_too():
+    """麻章区湖光镇金牛岛红树林片区 is the mangroves, and the district and town written before them."""
+    assert found("来到麻章区湖光镇金牛岛红树林片区。") == [  # in reading order, the shorter first at one offset
+        ("mazhang", "麻章区"),
+        ("jinniu_island_mangroves", "麻章区湖光镇金牛岛红树林片区"),
+        ("town_440811102", "湖光镇"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("南沙港区四期开工。", "南沙港区四期"),  # a short form (南沙) heads it: no unit named
+        ("麻章区建设。", "麻章区"),  # the unit alone: one mention
+    ],
+)
+def test_only_a_full_unit_name_inside_a_longer_name_is_read_out(text, name):
+    assert [n for _, n in found(text)] == [name]
+
+
+def test_a_unit_a_composed_name_already_gives_is_given_once():
+    assert Counter(n for _, n in found("徐闻县大水桥水库开工。"))["徐闻县"] == 1
