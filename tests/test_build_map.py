@@ -262,3 +262,11 @@ def test_names_a_gazetteer_ignores_are_not_listed_as_unresolved(tmp_path):
 def unresolved_texts(outdir: Path) -> set[str]:
     with open(outdir / "unresolved.csv", encoding="utf-8", newline="") as rows:
         return {row["text"] for row in csv.DictReader(rows)}
+
+
+def test_a_review_of_standard_input_quotes_what_was_read(tmp_path):
+    """Standard input is read once; the review quotes it from what was read, not from a second read."""
+    result = run("-", "--review", "-o", str(tmp_path / "out"), stdin="支持中山建设鹤洲科创产业园。".encode())
+    assert result.returncode == 0, result.stderr.decode()
+    page = (tmp_path / "out" / "review.html").read_text(encoding="utf-8")
+    assert '"sentence":"支持中山建设鹤洲科创产业园。"' in page
