@@ -12,7 +12,6 @@ import branca.element
 import folium
 import shapely
 from branca.element import Element
-from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
 from baymap.geo.crs import gcj02_from_wgs84, gcj02_geometry
@@ -20,6 +19,7 @@ from baymap.geo.features import ResolvedFeature
 from baymap.geo.lnglat import LngLat, leaflet_latlng
 from baymap.layers.assets import LEAFLET, MARKERCLUSTER, asset_text, leaflet_css, raw_element
 from baymap.layers.basemap import LABEL_PANE, add_basemap, minimap_land
+from baymap.layers.cluster import MarkerCluster
 from baymap.layers.controls import (
     STORY_MAX_ZOOM,
     CityLabels,
