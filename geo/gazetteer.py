@@ -307,29 +307,39 @@ class Gazetteer:
     def rules_by_key(self) -> dict[str, tuple[ContextRule, ...]]:
         """The context rules by the normalised name they apply to (a layer's rules under each of its names)."""
         by_key: dict[str, list[ContextRule]] = {}
+        unique: dict[ContextRule, ContextRule] = {}  # a rule written twice is one rule: the first of the equal ones
+        rule_keys = alias_keys(alias for rule in self.rules for alias in rule.aliases)
         for rule in self.rules:
+            rule = unique.setdefault(rule, rule)
             for alias in rule.aliases:
-                by_key.setdefault(alias_key(alias), []).append(rule)
+                by_key.setdefault(rule_keys[alias], []).append(rule)
         by_layer: dict[str, list[ContextRule]] = {}
-        for rule in self.rules:
+        for rule in unique:
             for layer in rule.layers:
                 by_layer.setdefault(layer, []).append(rule)
+        keys = self.alias_keys
         for entry in self:
             for rule in by_layer.get(entry.layer, ()):
                 for alias in entry.aliases:
                     if not alias.text.isascii():  # the words are Chinese; Latin names stand as whole words already
-                        by_key.setdefault(alias_key(alias.text), []).append(rule)
-        return {k: tuple(dict.fromkeys(v)) for k, v in by_key.items()}
+                        by_key.setdefault(keys[alias.text], []).append(rule)
+        return {k: tuple({id(rule): rule for rule in v}.values()) for k, v in by_key.items()}  # hashing a rule is slow
 
     @cached_property
     def plain_names(self) -> dict[str, str]:
         """Each normalised name that one entry holds outright (no `near` or `focus` needed), to that entry."""
         owners: dict[str, str] = {}
+        keys = self.alias_keys
         for entry in self:
             for alias in entry.aliases:
                 if not (alias.near or alias.focus):
-                    owners.setdefault(alias_key(alias.text), entry.id)
+                    owners.setdefault(keys[alias.text], entry.id)
         return owners
+
+    @cached_property
+    def alias_keys(self) -> dict[str, str]:
+        """Every alias's alias_key, folded in one pass: one call per name (20,000 of them) took 0.1 s of a build."""
+        return alias_keys(alias.text for entry in self for alias in entry.aliases)
 
     @cached_property
     def _sorted_plain_names(self) -> list[str]:
@@ -1226,3 +1236,16 @@ def _raise_cycle(gazetteer: Gazetteer, cycle: list[str]) -> None:
 def alias_key(text: str) -> str:
     """The one normalising function every name lookup goes through."""
     return normalise_for_matching(text.strip())
+
+
+#: Joins names folded together by alias_keys: a character that folds to itself and to which nothing else folds.
+KEY_SEPARATOR = "\x00"
+
+
+def alias_keys(texts: Iterable[str]) -> dict[str, str]:
+    """{text: alias_key(text)} for many names, normalised as one text: folding goes character by character."""
+    unique = list(dict.fromkeys(texts))
+    if any(KEY_SEPARATOR in text for text in unique):
+        return {text: alias_key(text) for text in unique}
+    keys = normalise_for_matching(KEY_SEPARATOR.join(text.strip() for text in unique)).split(KEY_SEPARATOR)
+    return dict(zip(unique, keys, strict=True))
