@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -127,6 +128,8 @@ def build(args: argparse.Namespace) -> str:
     check_layers(gazetteer, styles)
     sources = sources_from_names(args.reports)
     reports = list(extractions_from_sources(sources, gazetteer, progress_bar(len(sources), args.quiet)))
+    gc.freeze()  # the gazetteer, matcher and mentions live to the end: the page's many small objects set off
+    # collections that would otherwise scan them all again each time (a sixth of a sample build)
     mentions = [m for r in reports for m in r.mentions]
     unresolved = [u for r in reports for u in r.unresolved]
     unknown = len({u.text for u in unresolved})
