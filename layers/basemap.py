@@ -7,13 +7,13 @@ from pathlib import Path
 
 import folium
 import shapely
-from shapely.geometry import mapping
 
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.lnglat import LngLat, leaflet_latlng
 from baymap.geo.parse_cache import cached
 from baymap.geo.shipped import data_bytes
 from baymap.layers.escape import escape_text
+from baymap.layers.geojson import mapping
 
 #: Cities whose districts the basemap outlines: the Greater Bay Area's nine mainland cities, Hong Kong and Macao.
 GBA_CITY_PREFIXES = ("4401", "4403", "4404", "4406", "4407", "4412", "4413", "4419", "4420", "81", "82")

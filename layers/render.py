@@ -12,7 +12,6 @@ import branca.element
 import folium
 import shapely
 from branca.element import Element
-from shapely.geometry import mapping
 
 from baymap.geo.crs import gcj02_from_wgs84, gcj02_geometry
 from baymap.geo.features import ResolvedFeature
@@ -37,6 +36,7 @@ from baymap.layers.controls import (
     bilingual,
     zoom_limit,
 )
+from baymap.layers.geojson import mapping
 from baymap.layers.outlines import display_geometry
 from baymap.layers.popups import popup_html, report_label, tooltip_html
 from baymap.layers.styles import LayerStyle
