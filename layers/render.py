@@ -133,7 +133,7 @@ def map_from_features(
         )
         add_page_assets(fmap)
         # The outlines lie under the tiles: they show wherever tiles are off or cannot load (no network).
-        add_basemap(fmap, display_geometry, place_names or {}, project or (lambda g: g), labels_on_top=tiles == "none")
+        add_basemap(fmap, place_names or {}, project or (lambda g: g), labels_on_top=tiles == "none")
         cluster = point_cluster().add_to(fmap)
         groups, drawn = {}, {}
         for style in styles.values():
@@ -265,7 +265,7 @@ def marker_radius(style: LayerStyle, mentions: int) -> float:
 
 def split_points(geometry: shapely.Geometry) -> tuple[list[LngLat], shapely.Geometry | None]:
     """Points are drawn as circle markers, everything else as GeoJSON shapes."""
-    parts = [p for part in shapely.get_parts(geometry) for p in shapely.get_parts(part)]
+    parts = shapely.get_parts(shapely.get_parts(geometry)).tolist()  # a collection's parts' parts, in order
     points = [LngLat(p.x, p.y) for p in parts if p.geom_type == "Point"]
     others = [p for p in parts if p.geom_type != "Point"]
     if not others:
