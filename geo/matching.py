@@ -129,7 +129,7 @@ def mention_rows(
     matcher = matcher if matcher is not None else matcher_from_gazetteer(gazetteer)
     if len(matcher) == 0:
         return
-    rules = gazetteer.rules_by_key
+    rules = gazetteer.rule_sets
     folded = report.normalised
     found: list[tuple[str, int, int]] = []
     # names that count if the report turns out to be about their city
@@ -138,7 +138,7 @@ def mention_rows(
         start, end = last + 1 - len(key), last + 1
         if targets[0].entry_id is None:
             continue
-        if key in rules and not all(rule.allows(folded, start, end) for rule in rules[key]):
+        if key in rules and not rules[key].allows(folded, start, end):
             continue
         if len(targets) == 1 and not targets[0].needs_context:  # most names: one place, no evidence needed
             found.append((targets[0].entry_id, start, end))
