@@ -92,10 +92,18 @@ def _items_before(text: str, at: int, breaks: tuple[str, ...]) -> list[tuple[int
             items.append((start, end))
             end = start - 1
             continue
-        cut = max((text.rfind(w, start, end) + len(w) for w in breaks if w in text[start:end]), default=start)
+        cut = _last_break_end(text, start, end, breaks)
         if end - LIST_ITEM_MAX <= cut < end and (cut > start or start == 0 or not _is_han(text[start - 1])):
             items.append((cut, end))
         return items[::-1]
+
+
+def _last_break_end(text: str, start: int, end: int, breaks: tuple[str, ...]) -> int:
+    """Where the last of the words that end a name ends within text[start:end], or `start` if none stands there
+    (most items: one search tells, instead of a look for each word)."""
+    if _breaks_pattern(breaks).search(text, start, end) is None:
+        return start
+    return max(text.rfind(w, start, end) + len(w) for w in breaks if w in text[start:end])
 
 
 def _is_han(char: str) -> bool:
@@ -186,10 +194,10 @@ def _joins(gazetteer: Gazetteer, text: str, first: tuple[str, int, int], then: t
     """Two different places of the joining layers with only a joiner between them: 广州至汕尾."""
     layers = gazetteer.connections.member_layers
     return (
-        first[0] != then[0]
+        text[first[2] : then[1]] in joiners  # first, as most places are not followed by a joiner
+        and first[0] != then[0]
         and gazetteer[first[0]].layer in layers
         and gazetteer[then[0]].layer in layers
-        and text[first[2] : then[1]] in joiners
     )
 
 
@@ -199,6 +207,8 @@ def _pair_pieces(
     """广州－深圳 (a name of the grouping 广深) as its two cities; any other name as itself."""
     entry_id, start, end = row
     name = text[start:end]
+    if joiners.isdisjoint(name):  # most names: no joiner in them
+        return [row]
     cuts = [i for i, ch in enumerate(name) if ch in joiners]
     if not cuts or gazetteer[entry_id].layer in gazetteer.connections.member_layers:
         return [row]
@@ -232,13 +242,15 @@ def composed(
     that runs into no other known name (before `limit`) and holds none of the gazetteer's `name_breaks`. The
     place must begin a name: right `after` another known place (高州市根子镇), or after no other name at all.
     """
-    words = gazetteer.composition_words_after.get(gazetteer[entry_id].layer)
+    layer = gazetteer[entry_id].layer
+    words = gazetteer.composition_words_after.get(layer)
     if not words:
+        return entry_id, end
+    longest, firsts = gazetteer.composition_reach[layer], gazetteer.composition_firsts[layer]
+    if firsts.isdisjoint(text[end : end + longest + 1]):  # no type word can begin in reach (most places)
         return entry_id, end
     if not (start == after or _starts_a_name(text, start, gazetteer.name_breaks)):
         return entry_id, end
-    layer = gazetteer[entry_id].layer
-    longest, firsts = gazetteer.composition_reach[layer], gazetteer.composition_firsts[layer]
     for length in range(0, longest + 1):
         if length and (end + length > limit or not _is_own_name(text[end : end + length], gazetteer.name_breaks)):
             break
