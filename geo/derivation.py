@@ -85,9 +85,7 @@ def _items_before(text: str, at: int, breaks: tuple[str, ...]) -> list[tuple[int
     items: list[tuple[int, int]] = []
     end = at
     while True:
-        start = end
-        while start > 0 and end - start < 2 * LIST_ITEM_MAX and _is_han(text[start - 1]):
-            start -= 1
+        start = _HAN_RUN_END.search(text, max(0, end - 2 * LIST_ITEM_MAX), end).start()  # back over Chinese
         if start > 0 and text[start - 1] == "、" and end - start <= LIST_ITEM_MAX:
             items.append((start, end))
             end = start - 1
@@ -98,12 +96,16 @@ def _items_before(text: str, at: int, breaks: tuple[str, ...]) -> list[tuple[int
         return items[::-1]
 
 
+#: The Chinese characters that end where the search stops (its leftmost match: as far back as they go).
+_HAN_RUN_END = re.compile("[\u4e00-\u9fff]*\\Z")
+
+
 def _last_break_end(text: str, start: int, end: int, breaks: tuple[str, ...]) -> int:
     """Where the last of the words that end a name ends within text[start:end], or `start` if none stands there
     (most items: one search tells, instead of a look for each word)."""
     if _breaks_pattern(breaks).search(text, start, end) is None:
         return start
-    return max(text.rfind(w, start, end) + len(w) for w in breaks if w in text[start:end])
+    return max(found.start() + len(found.group(1)) for found in _breaks_at_each(breaks).finditer(text, start, end))
 
 
 def _is_han(char: str) -> bool:
@@ -120,6 +122,9 @@ def _owner_with_word(gazetteer: Gazetteer, item: str, tail: str, whole: bool = F
         owner = names.get(item[:length])
         if owner and gazetteer[owner].layer in gazetteer.connections.member_layers:
             candidates.append(item[length:])
+    candidates = [c for c in candidates if gazetteer.has_names_beginning(c)]  # only these can begin a name below
+    if not candidates:  # most items
+        return None
     lengths = [len(tail)] if whole else range(len(tail), 0, -1)
     for length in lengths:
         for candidate in candidates:
@@ -285,6 +290,13 @@ def _breaks_pattern(breaks: tuple[str, ...], at_end: bool = False) -> re.Pattern
     search instead of one per word."""
     words = "|".join(re.escape(w) for w in sorted(breaks, key=len, reverse=True)) or "(?!)"
     return re.compile(f"(?:{words})\\Z" if at_end else words)
+
+
+@cache
+def _breaks_at_each(breaks: tuple[str, ...]) -> re.Pattern:
+    """The longest of the words that end a name at each place one begins, overlapping ones too."""
+    words = "|".join(re.escape(w) for w in sorted(breaks, key=len, reverse=True)) or "(?!)"
+    return re.compile(f"(?=({words}))")
 
 
 @cache

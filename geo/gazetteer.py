@@ -390,6 +390,12 @@ class Gazetteer:
     def _sorted_plain_names(self) -> list[str]:
         return sorted(self.plain_names)
 
+    def has_names_beginning(self, prefix: str) -> bool:
+        """Whether any plain name begins with `prefix`: one bisect."""
+        names = self._sorted_plain_names
+        at = bisect.bisect_left(names, prefix)
+        return at < len(names) and names[at].startswith(prefix)
+
     def owners_of_names_beginning(self, prefix: str) -> set[str]:
         """The entries holding a plain name that begins with `prefix`."""
         names = self._sorted_plain_names
