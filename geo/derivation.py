@@ -4,6 +4,7 @@ joined before a corridor word (广州至汕尾铁路), and list items that share
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -14,12 +15,17 @@ from baymap.geo.gazetteer import DERIVED, THROUGH, Connections, Gazetteer, alias
 def composed_rows(gazetteer: Gazetteer, folded: str, found: list[tuple[str, int, int]]) -> Iterator[tuple]:
     """(start, end, entry id) of each mention, a known place and a type word after it made one (see composed)."""
     covered = 0
+    firsts, reach = gazetteer.composition_firsts, gazetteer.composition_reach
     for index, (entry_id, start, end) in enumerate(found):
         if start < covered:
             continue  # inside a name composed from the one before (板芙经济开发区)
-        limit = found[index + 1][1] if index + 1 < len(found) else len(folded)
-        after = found[index - 1][2] if index else -1
-        composed_id, composed_end = composed(gazetteer, folded, entry_id, start, end, after, limit)
+        layer = gazetteer[entry_id].layer
+        if layer not in firsts or firsts[layer].isdisjoint(folded[end : end + reach[layer] + 1]):
+            composed_id, composed_end = entry_id, end  # as composed() finds at once: no type word can follow
+        else:
+            limit = found[index + 1][1] if index + 1 < len(found) else len(folded)
+            after = found[index - 1][2] if index else -1
+            composed_id, composed_end = composed(gazetteer, folded, entry_id, start, end, after, limit)
         if composed_id != entry_id and _names_its_place(gazetteer, composed_id, folded[start:end]):
             yield start, end, entry_id  # 根子镇 of 根子镇柏桥村
         if THROUGH not in entry_id.partition(DERIVED)[0]:
@@ -173,11 +179,12 @@ def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]
         if len(pieces) > 1:
             whole[len(places)] = (row, len(pieces))
         places.extend(pieces)
+    linked = _linked_to_next(gazetteer, text, places, joiners)
     joined: list[tuple[str, int, int]] = []
     index = 0
     while index < len(places):
         last = index
-        while last + 1 < len(places) and _joins(gazetteer, text, places[last], places[last + 1], joiners):
+        while last in linked:
             last += 1
         end = places[last][2]
         word_at = _corridor_word_after(text, end, connections) if last > index else None
@@ -193,6 +200,16 @@ def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]
         joined.extend(places[index : last + 1])  # and each place it joins: 汕尾 is named in 广州至汕尾
         index = last + 1
     return joined
+
+
+def _linked_to_next(gazetteer: Gazetteer, text: str, places: list[tuple[str, int, int]], joiners) -> set[int]:
+    """The indexes of the places that _joins the next one; only a gap as long as a joiner is looked at."""
+    gaps = {len(joiner) for joiner in joiners}
+    return {
+        index
+        for index, (first, then) in enumerate(itertools.pairwise(places))
+        if max(then[1] - first[2], 0) in gaps and _joins(gazetteer, text, first, then, joiners)  # len(text[a:b])
+    }
 
 
 def _joins(gazetteer: Gazetteer, text: str, first: tuple[str, int, int], then: tuple[str, int, int], joiners) -> bool:
