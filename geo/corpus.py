@@ -99,7 +99,7 @@ def _extract_chunk(sources: Sequence[Source]) -> list[tuple]:
     for source in sources:
         report = source.read()
         rows = list(mention_rows(report, gazetteer, matcher))
-        unresolved = unresolved_from_spans(report, [(start, end) for _, start, end, *_ in rows])
+        unresolved = unresolved_from_spans(report, [(row[1], row[2]) for row in rows])
         packed.append((report.name, report.title, report.sections, report.text, rows, unresolved))
     return packed
 

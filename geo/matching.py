@@ -150,11 +150,13 @@ def mentions_from_rows(rows: Iterable[tuple[str, int, int, int, int, str]], text
     """Mentions from mention_rows' offsets; repeated names share one string (a long report repeats a
     few hundred names a million times) and every mention shares the report's text."""
     names: dict[str, str] = {}
+    new = tuple.__new__  # Mention's own __new__ is a Python function: a corpus makes a million of them
     return [
-        Mention(
-            entry_id, names.setdefault(found := text[start:end], found), start, end, left, right, section, report, text
+        new(
+            Mention,
+            (entry_id, names.setdefault(name := text[start:end], name), start, end, left, right, part, report, text),
         )
-        for entry_id, start, end, left, right, section in rows
+        for entry_id, start, end, left, right, part in rows
     ]
 
 
