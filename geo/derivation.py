@@ -205,11 +205,12 @@ def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]
 def _linked_to_next(gazetteer: Gazetteer, text: str, places: list[tuple[str, int, int]], joiners) -> set[int]:
     """The indexes of the places that _joins the next one; only a gap as long as a joiner is looked at."""
     gaps = {len(joiner) for joiner in joiners}
-    return {
-        index
-        for index, (first, then) in enumerate(itertools.pairwise(places))
-        if max(then[1] - first[2], 0) in gaps and _joins(gazetteer, text, first, then, joiners)  # len(text[a:b])
-    }
+    linked = set()
+    for index, (first, then) in enumerate(itertools.pairwise(places)):
+        gap = then[1] - first[2] if then[1] > first[2] else 0  # len(text[first end:then start])
+        if gap in gaps and _joins(gazetteer, text, first, then, joiners):
+            linked.add(index)
+    return linked
 
 
 def _joins(gazetteer: Gazetteer, text: str, first: tuple[str, int, int], then: tuple[str, int, int], joiners) -> bool:

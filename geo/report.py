@@ -102,7 +102,8 @@ class Report:
         return array("q", (m.start() for m in _SENTENCE_END_RE.finditer(self.text)))
 
     def _section_index(self, offset: int) -> int:
-        return max(bisect.bisect_right(self._section_starts, offset) - 1, 0)
+        index = bisect.bisect_right(self._section_starts, offset) - 1
+        return index if index > 0 else 0  # not max(): this runs for every mention
 
     def section_at(self, offset: int) -> Section:
         return self.sections[self._section_index(offset)]
