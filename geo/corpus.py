@@ -72,7 +72,7 @@ def extractions_from_sources(
 
 
 def _warm(gazetteer: Gazetteer) -> None:
-    lookups = ("rule_sets", "plain_names", "_sorted_plain_names", "composition_reach", "composition_firsts")
+    lookups = ("plain_names", "_sorted_plain_names", "composition_reach", "composition_firsts")
     for lookup in (*lookups, "focus_ids"):
         getattr(gazetteer, lookup)
 

@@ -70,7 +70,7 @@ def matcher_from_gazetteer(gazetteer: Gazetteer) -> ahocorasick.Automaton:
 
 
 def matcher_built_from(gazetteer: Gazetteer) -> ahocorasick.Automaton:
-    """An automaton over every alias key, each to the entries it may name.
+    """An automaton over every alias key, each to (key, the entries it may name, its context rules or None).
 
     A name may belong to several entries only when each of them needs evidence for it (`near` words or a
     report `focus`): 黄圃镇 is a town of Zhongshan and one of Lechang, and the report says which. A name one
@@ -92,11 +92,12 @@ def matcher_built_from(gazetteer: Gazetteer) -> ahocorasick.Automaton:
                     "entry that has it needs evidence for it ('near' words or 'focus')"
                 )
             targets.append(_Target(entry.id, alias))
-    words = {key: (key, tuple(targets)) for key, targets in owners.items()}
+    rules = gazetteer.rule_sets  # each name's context rules travel with it: a build need not gather them again
+    words = {key: (key, tuple(targets), rules.get(key)) for key, targets in owners.items()}
     for phrase in gazetteer.ignore:
         key = alias_key(phrase)
         if key not in owners:
-            words[key] = (key, (_Target(None, None),))
+            words[key] = (key, (_Target(None, None),), None)
     if words:
         words.update(_first_characters())
     automaton = ahocorasick.Automaton()
@@ -132,7 +133,7 @@ def _first_characters() -> dict[str, tuple]:
     text searched), so the search goes on as from the root, as it did; the automaton's matches are the same.
     """
     common = list(_character_ranks())[:COMMON_CHARACTERS]
-    return {ch + NEVER: (ch + NEVER, (_Target(None, None),)) for ch in common}
+    return {ch + NEVER: (ch + NEVER, (_Target(None, None),), None) for ch in common}
 
 
 def _is_gated(alias: Alias | None) -> bool:
@@ -167,17 +168,16 @@ def mention_rows(
     matcher = matcher if matcher is not None else matcher_from_gazetteer(gazetteer)
     if len(matcher) == 0:
         return
-    rules = gazetteer.rule_sets
     folded = report.normalised
     searched = folded.replace(NEVER, NEVER_STAND_IN) if NEVER in folded else folded  # see _first_characters
     found: list[tuple[str, int, int]] = []
     # names that count if the report turns out to be about their city
     waiting: list[tuple[tuple[_Target, ...], int, int]] = []
-    for last, (key, targets) in matcher.iter_long(searched):
+    for last, (key, targets, rules) in matcher.iter_long(searched):
         start, end = last + 1 - len(key), last + 1
         if targets[0].entry_id is None:
             continue
-        if key in rules and not rules[key].allows(folded, start, end):
+        if rules is not None and not rules.allows(folded, start, end):
             continue
         if len(targets) == 1 and not targets[0].needs_context:  # most names: one place, no evidence needed
             found.append((targets[0].entry_id, start, end))
