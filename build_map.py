@@ -9,12 +9,12 @@ import sys
 import time
 from pathlib import Path
 
-from baymap.geo import BaymapError, features_from_mentions, load_gazetteer
+from baymap.geo import BaymapError, Extraction, Gazetteer, features_from_mentions, load_gazetteer
 from baymap.geo.checks import problems_in_gazetteer
 from baymap.geo.corpus import Source, extractions_from_sources
 from baymap.geo.report import read_capped
 from baymap.geo.shipped import data_file
-from baymap.layers import load_styles, map_from_features, write_outputs
+from baymap.layers import LayerStyle, load_styles, map_from_features, write_outputs
 from baymap.layers.exports import Content, embed_snippet, write_geojson, write_mentions_csv, write_unresolved_csv
 from baymap.layers.popups import report_labels
 from baymap.layers.stills import png_from_page
@@ -128,8 +128,23 @@ def build(args: argparse.Namespace) -> str:
     check_layers(gazetteer, styles)
     sources = sources_from_names(args.reports)
     reports = list(extractions_from_sources(sources, gazetteer, progress_bar(len(sources), args.quiet)))
-    gc.freeze()  # the gazetteer, matcher and mentions live to the end: the page's many small objects set off
-    # collections that would otherwise scan them all again each time (a sixth of a sample build)
+    # The gazetteer, matcher and mentions live to the end: frozen, the collections the page's many small objects
+    # set off do not scan them all again each time (a sixth of a sample build).
+    gc.freeze()
+    try:
+        return map_and_outputs(args, gazetteer, styles, reports, started)
+    finally:
+        gc.unfreeze()  # a caller that builds again (the tests) collects this build's garbage as usual
+
+
+def map_and_outputs(
+    args: argparse.Namespace,
+    gazetteer: Gazetteer,
+    styles: dict[str, LayerStyle],
+    reports: list[Extraction],
+    started: float,
+) -> str:
+    """The map and its exports from the reports' extractions, written to args.output; the summary line."""
     mentions = [m for r in reports for m in r.mentions]
     unresolved = [u for r in reports for u in r.unresolved]
     unknown = len({u.text for u in unresolved})
