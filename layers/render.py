@@ -308,6 +308,7 @@ def add_controls(
     """The page's controls, each its own element: first the index of drawn features they share, then each one."""
     index = {key: i for i, key in enumerate(sections)}
     reports = list(dict.fromkeys(report for report, _ in sections))
+    report_index = {report: i for i, report in enumerate(reports)}  # not reports.index(): a corpus has 1,000
     labels = labels or {report: report_label(report) for report in reports}
     data = [
         {
@@ -318,7 +319,7 @@ def add_controls(
             "layer": f.entry.layer,
             "mentions": len(f.mentions),
             "sections": sorted({index[(m.report, m.section)] for m in f.mentions if (m.report, m.section) in index}),
-            "reports": sorted({reports.index(m.report) for m in f.mentions if m.report in reports}),
+            "reports": sorted({report_index[m.report] for m in f.mentions if m.report in report_index}),
             "bounds": initial_bounds([f], {}, shift),
             "maxZoom": zoom_limit(f),
         }
