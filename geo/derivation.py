@@ -4,6 +4,7 @@ joined before a corridor word (广州至汕尾铁路), and list items that share
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -14,12 +15,17 @@ from baymap.geo.gazetteer import DERIVED, THROUGH, Connections, Gazetteer, alias
 def composed_rows(gazetteer: Gazetteer, folded: str, found: list[tuple[str, int, int]]) -> Iterator[tuple]:
     """(start, end, entry id) of each mention, a known place and a type word after it made one (see composed)."""
     covered = 0
+    firsts, reach = gazetteer.composition_firsts, gazetteer.composition_reach
     for index, (entry_id, start, end) in enumerate(found):
         if start < covered:
             continue  # inside a name composed from the one before (板芙经济开发区)
-        limit = found[index + 1][1] if index + 1 < len(found) else len(folded)
-        after = found[index - 1][2] if index else -1
-        composed_id, composed_end = composed(gazetteer, folded, entry_id, start, end, after, limit)
+        layer = gazetteer[entry_id].layer
+        if layer not in firsts or firsts[layer].isdisjoint(folded[end : end + reach[layer] + 1]):
+            composed_id, composed_end = entry_id, end  # as composed() finds at once: no type word can follow
+        else:
+            limit = found[index + 1][1] if index + 1 < len(found) else len(folded)
+            after = found[index - 1][2] if index else -1
+            composed_id, composed_end = composed(gazetteer, folded, entry_id, start, end, after, limit)
         if composed_id != entry_id and _names_its_place(gazetteer, composed_id, folded[start:end]):
             yield start, end, entry_id  # 根子镇 of 根子镇柏桥村
         if THROUGH not in entry_id.partition(DERIVED)[0]:
@@ -85,17 +91,27 @@ def _items_before(text: str, at: int, breaks: tuple[str, ...]) -> list[tuple[int
     items: list[tuple[int, int]] = []
     end = at
     while True:
-        start = end
-        while start > 0 and end - start < 2 * LIST_ITEM_MAX and _is_han(text[start - 1]):
-            start -= 1
+        start = _HAN_RUN_END.search(text, max(0, end - 2 * LIST_ITEM_MAX), end).start()  # back over Chinese
         if start > 0 and text[start - 1] == "、" and end - start <= LIST_ITEM_MAX:
             items.append((start, end))
             end = start - 1
             continue
-        cut = max((text.rfind(w, start, end) + len(w) for w in breaks if w in text[start:end]), default=start)
+        cut = _last_break_end(text, start, end, breaks)
         if end - LIST_ITEM_MAX <= cut < end and (cut > start or start == 0 or not _is_han(text[start - 1])):
             items.append((cut, end))
         return items[::-1]
+
+
+#: The Chinese characters that end where the search stops (its leftmost match: as far back as they go).
+_HAN_RUN_END = re.compile("[\u4e00-\u9fff]*\\Z")
+
+
+def _last_break_end(text: str, start: int, end: int, breaks: tuple[str, ...]) -> int:
+    """Where the last of the words that end a name ends within text[start:end], or `start` if none stands there
+    (most items: one search tells, instead of a look for each word)."""
+    if _breaks_pattern(breaks).search(text, start, end) is None:
+        return start
+    return max(found.start() + len(found.group(1)) for found in _breaks_at_each(breaks).finditer(text, start, end))
 
 
 def _is_han(char: str) -> bool:
@@ -112,6 +128,9 @@ def _owner_with_word(gazetteer: Gazetteer, item: str, tail: str, whole: bool = F
         owner = names.get(item[:length])
         if owner and gazetteer[owner].layer in gazetteer.connections.member_layers:
             candidates.append(item[length:])
+    candidates = [c for c in candidates if gazetteer.has_names_beginning(c)]  # only these can begin a name below
+    if not candidates:  # most items
+        return None
     lengths = [len(tail)] if whole else range(len(tail), 0, -1)
     for length in lengths:
         for candidate in candidates:
@@ -160,11 +179,12 @@ def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]
         if len(pieces) > 1:
             whole[len(places)] = (row, len(pieces))
         places.extend(pieces)
+    linked = _linked_to_next(gazetteer, text, places, joiners)
     joined: list[tuple[str, int, int]] = []
     index = 0
     while index < len(places):
         last = index
-        while last + 1 < len(places) and _joins(gazetteer, text, places[last], places[last + 1], joiners):
+        while last in linked:
             last += 1
         end = places[last][2]
         word_at = _corridor_word_after(text, end, connections) if last > index else None
@@ -182,14 +202,25 @@ def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]
     return joined
 
 
+def _linked_to_next(gazetteer: Gazetteer, text: str, places: list[tuple[str, int, int]], joiners) -> set[int]:
+    """The indexes of the places that _joins the next one; only a gap as long as a joiner is looked at."""
+    gaps = {len(joiner) for joiner in joiners}
+    linked = set()
+    for index, (first, then) in enumerate(itertools.pairwise(places)):
+        gap = then[1] - first[2] if then[1] > first[2] else 0  # len(text[first end:then start])
+        if gap in gaps and _joins(gazetteer, text, first, then, joiners):
+            linked.add(index)
+    return linked
+
+
 def _joins(gazetteer: Gazetteer, text: str, first: tuple[str, int, int], then: tuple[str, int, int], joiners) -> bool:
     """Two different places of the joining layers with only a joiner between them: 广州至汕尾."""
     layers = gazetteer.connections.member_layers
     return (
-        first[0] != then[0]
+        text[first[2] : then[1]] in joiners  # first, as most places are not followed by a joiner
+        and first[0] != then[0]
         and gazetteer[first[0]].layer in layers
         and gazetteer[then[0]].layer in layers
-        and text[first[2] : then[1]] in joiners
     )
 
 
@@ -199,6 +230,8 @@ def _pair_pieces(
     """广州－深圳 (a name of the grouping 广深) as its two cities; any other name as itself."""
     entry_id, start, end = row
     name = text[start:end]
+    if joiners.isdisjoint(name):  # most names: no joiner in them
+        return [row]
     cuts = [i for i, ch in enumerate(name) if ch in joiners]
     if not cuts or gazetteer[entry_id].layer in gazetteer.connections.member_layers:
         return [row]
@@ -232,13 +265,15 @@ def composed(
     that runs into no other known name (before `limit`) and holds none of the gazetteer's `name_breaks`. The
     place must begin a name: right `after` another known place (高州市根子镇), or after no other name at all.
     """
-    words = gazetteer.composition_words_after.get(gazetteer[entry_id].layer)
+    layer = gazetteer[entry_id].layer
+    words = gazetteer.composition_words_after.get(layer)
     if not words:
+        return entry_id, end
+    longest, firsts = gazetteer.composition_reach[layer], gazetteer.composition_firsts[layer]
+    if firsts.isdisjoint(text[end : end + longest + 1]):  # no type word can begin in reach (most places)
         return entry_id, end
     if not (start == after or _starts_a_name(text, start, gazetteer.name_breaks)):
         return entry_id, end
-    layer = gazetteer[entry_id].layer
-    longest, firsts = gazetteer.composition_reach[layer], gazetteer.composition_firsts[layer]
     for length in range(0, longest + 1):
         if length and (end + length > limit or not _is_own_name(text[end : end + length], gazetteer.name_breaks)):
             break
@@ -273,6 +308,13 @@ def _breaks_pattern(breaks: tuple[str, ...], at_end: bool = False) -> re.Pattern
     search instead of one per word."""
     words = "|".join(re.escape(w) for w in sorted(breaks, key=len, reverse=True)) or "(?!)"
     return re.compile(f"(?:{words})\\Z" if at_end else words)
+
+
+@cache
+def _breaks_at_each(breaks: tuple[str, ...]) -> re.Pattern:
+    """The longest of the words that end a name at each place one begins, overlapping ones too."""
+    words = "|".join(re.escape(w) for w in sorted(breaks, key=len, reverse=True)) or "(?!)"
+    return re.compile(f"(?=({words}))")
 
 
 @cache

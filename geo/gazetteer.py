@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -134,6 +134,39 @@ class ContextRule:
         if near:
             around = sentence_window(text, start, end, self.window)
             return any(word in around for word in near)
+        return True
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every context rule on one name, checked as one (the name is the place only if each rule allows it): one
+    pattern for all the words that may not follow, one endswith for those that may not precede, then each rule's
+    words that must stand near. Most names the matcher finds have a rule; checking them one by one was slow."""
+
+    followers: re.Pattern | None
+    preceders: tuple[str, ...]
+    near: tuple[tuple[int, tuple[str, ...]], ...]
+    """(window, words) of each rule that needs one of its words near the name."""
+
+    @classmethod
+    def of(cls, rules: Sequence[ContextRule]) -> RuleSet:
+        followers = [word for rule in rules for word in rule._folded[0]]
+        return cls(
+            followers=re.compile("|".join(map(re.escape, followers))) if followers else None,
+            preceders=tuple(word for rule in rules for word in rule._folded[1]),
+            near=tuple((rule.window, rule._folded[2]) for rule in rules if rule._folded[2]),
+        )
+
+    def allows(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] (normalised text) is the place under all of the rules: all(rule.allows(…))."""
+        if self.followers is not None and self.followers.match(text, end):
+            return False
+        if self.preceders and text.endswith(self.preceders, 0, start):
+            return False
+        for window, words in self.near:
+            around = sentence_window(text, start, end, window)
+            if not any(word in around for word in words):
+                return False
         return True
 
 
@@ -311,33 +344,61 @@ class Gazetteer:
     def rules_by_key(self) -> dict[str, tuple[ContextRule, ...]]:
         """The context rules by the normalised name they apply to (a layer's rules under each of its names)."""
         by_key: dict[str, list[ContextRule]] = {}
+        unique: dict[ContextRule, ContextRule] = {}  # a rule written twice is one rule: the first of the equal ones
+        rule_keys = alias_keys(alias for rule in self.rules for alias in rule.aliases)
         for rule in self.rules:
+            rule = unique.setdefault(rule, rule)
             for alias in rule.aliases:
-                by_key.setdefault(alias_key(alias), []).append(rule)
+                by_key.setdefault(rule_keys[alias], []).append(rule)
         by_layer: dict[str, list[ContextRule]] = {}
-        for rule in self.rules:
+        for rule in unique:
             for layer in rule.layers:
                 by_layer.setdefault(layer, []).append(rule)
+        keys = self.alias_keys
         for entry in self:
             for rule in by_layer.get(entry.layer, ()):
                 for alias in entry.aliases:
                     if not alias.text.isascii():  # the words are Chinese; Latin names stand as whole words already
-                        by_key.setdefault(alias_key(alias.text), []).append(rule)
-        return {k: tuple(dict.fromkeys(v)) for k, v in by_key.items()}
+                        by_key.setdefault(keys[alias.text], []).append(rule)
+        return {k: tuple({id(rule): rule for rule in v}.values()) for k, v in by_key.items()}  # hashing a rule is slow
+
+    @cached_property
+    def rule_sets(self) -> dict[str, RuleSet]:
+        """rules_by_key with each name's rules as one RuleSet; names under the same rules share one."""
+        shared: dict[tuple[int, ...], RuleSet] = {}
+        by_key: dict[str, RuleSet] = {}
+        for key, rules in self.rules_by_key.items():
+            ids = tuple(map(id, rules))
+            if ids not in shared:
+                shared[ids] = RuleSet.of(rules)
+            by_key[key] = shared[ids]
+        return by_key
 
     @cached_property
     def plain_names(self) -> dict[str, str]:
         """Each normalised name that one entry holds outright (no `near` or `focus` needed), to that entry."""
         owners: dict[str, str] = {}
+        keys = self.alias_keys
         for entry in self:
             for alias in entry.aliases:
                 if not (alias.near or alias.focus):
-                    owners.setdefault(alias_key(alias.text), entry.id)
+                    owners.setdefault(keys[alias.text], entry.id)
         return owners
+
+    @cached_property
+    def alias_keys(self) -> dict[str, str]:
+        """Every alias's alias_key, folded in one pass: one call per name (20,000 of them) took 0.1 s of a build."""
+        return alias_keys(alias.text for entry in self for alias in entry.aliases)
 
     @cached_property
     def _sorted_plain_names(self) -> list[str]:
         return sorted(self.plain_names)
+
+    def has_names_beginning(self, prefix: str) -> bool:
+        """Whether any plain name begins with `prefix`: one bisect."""
+        names = self._sorted_plain_names
+        at = bisect.bisect_left(names, prefix)
+        return at < len(names) and names[at].startswith(prefix)
 
     def owners_of_names_beginning(self, prefix: str) -> set[str]:
         """The entries holding a plain name that begins with `prefix`."""
@@ -1242,3 +1303,16 @@ def _raise_cycle(gazetteer: Gazetteer, cycle: list[str]) -> None:
 def alias_key(text: str) -> str:
     """The one normalising function every name lookup goes through."""
     return normalise_for_matching(text.strip())
+
+
+#: Joins names folded together by alias_keys: a character that folds to itself and to which nothing else folds.
+KEY_SEPARATOR = "\x00"
+
+
+def alias_keys(texts: Iterable[str]) -> dict[str, str]:
+    """{text: alias_key(text)} for many names, normalised as one text: folding goes character by character."""
+    unique = list(dict.fromkeys(texts))
+    if any(KEY_SEPARATOR in text for text in unique):
+        return {text: alias_key(text) for text in unique}
+    keys = normalise_for_matching(KEY_SEPARATOR.join(text.strip() for text in unique)).split(KEY_SEPARATOR)
+    return dict(zip(unique, keys, strict=True))

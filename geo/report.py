@@ -6,12 +6,15 @@ import bisect
 import io
 import os
 import re
+import sys
 import unicodedata
 from array import array
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import BinaryIO
+
+import numpy as np
 
 from baymap.geo._errors import ReportError
 from baymap.geo.documents import text_from_document
@@ -99,7 +102,8 @@ class Report:
         return array("q", (m.start() for m in _SENTENCE_END_RE.finditer(self.text)))
 
     def _section_index(self, offset: int) -> int:
-        return max(bisect.bisect_right(self._section_starts, offset) - 1, 0)
+        index = bisect.bisect_right(self._section_starts, offset) - 1
+        return index if index > 0 else 0  # not max(): this runs for every mention
 
     def section_at(self, offset: int) -> Section:
         return self.sections[self._section_index(offset)]
@@ -235,23 +239,39 @@ def sections_from_text(text: str) -> tuple[Section, ...]:
 
 def normalise_for_matching(text: str) -> str:
     """Full-width forms folded, Traditional characters simplified, ASCII lower-cased, CR as LF; length kept."""
-    _learn_chars(set(text))
-    return text.translate(_FOLDS)
+    if len(text) > FOLD_ARRAY_MAX:  # a huge report: no array of 4 bytes a character beside it (memory)
+        _learn_chars({ch for ch in set(text) if not _KNOWN[ord(ch)]})
+        return text.translate(_FOLD_MAP)
+    codes = np.frombuffer(text.encode(_CODE_POINTS, "surrogatepass"), dtype=np.uint32)
+    unknown = codes[~_KNOWN[codes]]
+    if unknown.size:
+        _learn_chars({chr(code) for code in np.unique(unknown).tolist()})
+    folded = _FOLDS[codes]
+    if np.array_equal(folded, codes):
+        return text
+    return folded.tobytes().decode(_CODE_POINTS, "surrogatepass")
 
 
-#: Every character seen so far and what it folds to (itself included, which spares str.translate a
-#: failed lookup per character); grows as reports bring new characters.
-_FOLDS: dict[int, str] = {}
+#: What every code point folds to (itself until learnt), and which are learnt; grows as reports bring new
+#: characters. Arrays, so that a report is folded in one lookup of all its code points: str.translate and set()
+#: made a string object for each character (0.5 ms a page).
+_FOLDS = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+_KNOWN = np.zeros(sys.maxunicode + 1, dtype=bool)
+#: The same folds for str.translate, for reports longer than this many characters.
+_FOLD_MAP: dict[int, str] = {}
+FOLD_ARRAY_MAX = 1_000_000
+#: A text as an array of code points, and back (lone surrogates, which only a caller's str can hold, pass as such).
+_CODE_POINTS = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
 
-def _learn_chars(chars: set[str]) -> None:
-    new = {ch for ch in chars if ord(ch) not in _FOLDS}
-    if not new:
-        return
+def _learn_chars(new: set[str]) -> None:
+    """What each of these characters, never seen before, folds to."""
     folded = {ch: _fold_char(ch) for ch in new}
     simplified = _to_simplified("".join(sorted({f for f in folded.values() if ord(f) > 0x2E7F})))
     for ch, fold in folded.items():
-        _FOLDS[ord(ch)] = simplified.get(fold, fold)
+        _FOLD_MAP[ord(ch)] = simplified.get(fold, fold)  # itself too: spares str.translate a failed lookup
+        _FOLDS[ord(ch)] = ord(_FOLD_MAP[ord(ch)])
+        _KNOWN[ord(ch)] = True
 
 
 def _fold_char(ch: str) -> str:

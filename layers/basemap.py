@@ -7,13 +7,14 @@ from pathlib import Path
 
 import folium
 import shapely
-from shapely.geometry import mapping
 
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.lnglat import LngLat, leaflet_latlng
 from baymap.geo.parse_cache import cached
 from baymap.geo.shipped import data_bytes
+from baymap.layers import outlines
 from baymap.layers.escape import escape_text
+from baymap.layers.geojson import mapping
 
 #: Cities whose districts the basemap outlines: the Greater Bay Area's nine mainland cities, Hong Kong and Macao.
 GBA_CITY_PREFIXES = ("4401", "4403", "4404", "4406", "4407", "4412", "4413", "4419", "4420", "81", "82")
@@ -40,26 +41,20 @@ def _in_gba(adcode: str) -> bool:
 
 
 def add_basemap(
-    fmap: folium.Map, simplify, place_names: Mapping[str, str], project=lambda g: g, labels_on_top: bool = False
+    fmap: folium.Map, place_names: Mapping[str, str], project=lambda g: g, labels_on_top: bool = False
 ) -> None:
     """Draw the outlines in a pane under the tile pane, so loaded tiles cover them and missing tiles reveal them.
 
-    `simplify(geometry, tolerance)` lightens outlines for the page; place_names maps adcode to English;
-    `project` moves geometry onto the tiles' datum (GCJ-02 for Amap).
+    place_names maps adcode to English; `project` moves geometry onto the tiles' datum (GCJ-02 for Amap).
     """
     folium.map.CustomPane(BASEMAP_PANE, z_index=150, pointer_events=False).add_to(fmap)
     label_z = LABEL_Z_OVER_MARKERS if labels_on_top else LABEL_Z_UNDER_TILES
     folium.map.CustomPane(LABEL_PANE, z_index=label_z, pointer_events=False).add_to(fmap)
     boundaries = list(load_boundaries().values())
-    far, near, lines = outline_shapes()
     group = folium.FeatureGroup(name="basemap", control=False)
-    for geometry, style, tolerance in (
-        (far, LAND, FAR_TOLERANCE_DEG),
-        (near, LAND, NEAR_TOLERANCE_DEG),
-        (lines, DISTRICT_LINES, NEAR_TOLERANCE_DEG),
-    ):
+    for geometry, style in zip(page_outlines(), (LAND, LAND, DISTRICT_LINES), strict=True):
         folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": mapping(project(simplify(geometry, tolerance)))},
+            {"type": "Feature", "properties": {}, "geometry": mapping(project(geometry))},
             style_function=lambda _f, s=style: s,
             interactive=False,
             pane=BASEMAP_PANE,
@@ -85,6 +80,21 @@ def add_basemap(
 def outline_shapes() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:
     """(the land beyond the Bay Area, the Bay Area's cities, its district lines), dissolved once per boundaries file."""
     return cached("basemap", _depends_on(), _dissolve_outlines)
+
+
+def page_outlines() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:
+    """outline_shapes lightened for the page (far land to 1 km, the Bay Area to 200 m), once per user: simplifying
+    them took a tenth of a sample build."""
+    return cached("page-outlines", [*_depends_on(), Path(outlines.__file__).read_bytes()], _lighten_outlines)
+
+
+def _lighten_outlines() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:
+    far, near, lines = outline_shapes()
+    return (
+        outlines.display_geometry(far, FAR_TOLERANCE_DEG),
+        outlines.display_geometry(near, NEAR_TOLERANCE_DEG),
+        outlines.display_geometry(lines, NEAR_TOLERANCE_DEG),
+    )
 
 
 def _dissolve_outlines() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:

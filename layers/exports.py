@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TextIO
 
 import shapely
-from shapely.geometry import mapping
 from shapely.geometry.polygon import orient
 
 from baymap.geo._errors import OutputError
@@ -25,6 +24,7 @@ from baymap.geo.gazetteer import Gazetteer
 from baymap.geo.matching import Mention
 from baymap.geo.unresolved import Unresolved
 from baymap.layers.escape import escape_text
+from baymap.layers.geojson import mapping
 from baymap.layers.outlines import export_geometry
 
 

@@ -12,14 +12,13 @@ import branca.element
 import folium
 import shapely
 from branca.element import Element
-from folium.plugins import MarkerCluster
-from shapely.geometry import mapping
 
 from baymap.geo.crs import gcj02_from_wgs84, gcj02_geometry
 from baymap.geo.features import ResolvedFeature
 from baymap.geo.lnglat import LngLat, leaflet_latlng
 from baymap.layers.assets import LEAFLET, MARKERCLUSTER, asset_text, leaflet_css, raw_element
 from baymap.layers.basemap import LABEL_PANE, add_basemap, minimap_land
+from baymap.layers.cluster import MarkerCluster
 from baymap.layers.controls import (
     STORY_MAX_ZOOM,
     CityLabels,
@@ -37,6 +36,7 @@ from baymap.layers.controls import (
     bilingual,
     zoom_limit,
 )
+from baymap.layers.geojson import mapping
 from baymap.layers.outlines import display_geometry
 from baymap.layers.popups import popup_html, report_label, tooltip_html
 from baymap.layers.styles import LayerStyle
@@ -133,7 +133,7 @@ def map_from_features(
         )
         add_page_assets(fmap)
         # The outlines lie under the tiles: they show wherever tiles are off or cannot load (no network).
-        add_basemap(fmap, display_geometry, place_names or {}, project or (lambda g: g), labels_on_top=tiles == "none")
+        add_basemap(fmap, place_names or {}, project or (lambda g: g), labels_on_top=tiles == "none")
         cluster = point_cluster().add_to(fmap)
         groups, drawn = {}, {}
         for style in styles.values():
@@ -265,7 +265,7 @@ def marker_radius(style: LayerStyle, mentions: int) -> float:
 
 def split_points(geometry: shapely.Geometry) -> tuple[list[LngLat], shapely.Geometry | None]:
     """Points are drawn as circle markers, everything else as GeoJSON shapes."""
-    parts = [p for part in shapely.get_parts(geometry) for p in shapely.get_parts(part)]
+    parts = shapely.get_parts(shapely.get_parts(geometry)).tolist()  # a collection's parts' parts, in order
     points = [LngLat(p.x, p.y) for p in parts if p.geom_type == "Point"]
     others = [p for p in parts if p.geom_type != "Point"]
     if not others:
@@ -308,6 +308,7 @@ def add_controls(
     """The page's controls, each its own element: first the index of drawn features they share, then each one."""
     index = {key: i for i, key in enumerate(sections)}
     reports = list(dict.fromkeys(report for report, _ in sections))
+    report_index = {report: i for i, report in enumerate(reports)}  # not reports.index(): a corpus has 1,000
     labels = labels or {report: report_label(report) for report in reports}
     data = [
         {
@@ -318,7 +319,7 @@ def add_controls(
             "layer": f.entry.layer,
             "mentions": len(f.mentions),
             "sections": sorted({index[(m.report, m.section)] for m in f.mentions if (m.report, m.section) in index}),
-            "reports": sorted({reports.index(m.report) for m in f.mentions if m.report in reports}),
+            "reports": sorted({report_index[m.report] for m in f.mentions if m.report in report_index}),
             "bounds": initial_bounds([f], {}, shift),
             "maxZoom": zoom_limit(f),
         }

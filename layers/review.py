@@ -46,7 +46,7 @@ def review_page(
     with sequential_element_ids(), verbatim_elements():
         fmap = folium.Map(location=None, zoom_start=1, tiles=None, maxZoom=MAP_MAX_ZOOM)
         add_review_assets(fmap)
-        add_basemap(fmap, display_geometry, place_names or {}, labels_on_top=True)
+        add_basemap(fmap, place_names or {}, labels_on_top=True)
         fmap.fit_bounds([leaflet_latlng(corner) for corner in HOME])
         fmap.add_child(
             ReviewPanel(

@@ -10,10 +10,10 @@ from importlib import resources
 
 import folium
 from branca.element import MacroElement, Template
-from folium.plugins import MarkerCluster
 
 from baymap.geo.features import ResolvedFeature
 from baymap.layers.assets import raw_element
+from baymap.layers.cluster import MarkerCluster
 from baymap.layers.escape import escape_text, json_for_script
 from baymap.layers.styles import LayerStyle
 

@@ -252,3 +252,33 @@ def test_only_a_full_unit_name_inside_a_longer_name_is_read_out(text, name):
 
 def test_a_unit_a_composed_name_already_gives_is_given_once():
     assert Counter(n for _, n in found("徐闻县大水桥水库开工。"))["徐闻县"] == 1
+
+
+def test_the_common_characters_added_for_speed_change_no_match():
+    """The ignored names NEVER after each common character (matching._first_characters) only make the search fast:
+    an automaton without them finds the same names at the same places, in a Simplified and a Traditional text."""
+    import ahocorasick
+
+    from baymap.geo import matching
+    from baymap.geo.shipped import data_bytes
+
+    plain = ahocorasick.Automaton()
+    for key, value in MATCHER.items():
+        if not key.endswith(matching.NEVER):
+            plain.add_word(key, value)
+    plain.make_automaton()
+    sample = report_from_bytes(data_bytes("sample-report.txt")).normalised
+    traditional = report_from_text("粵港澳大灣區的廣州南沙、深圳前海與珠海橫琴，港珠澳大橋連接香港、澳門。").normalised
+    for text in (sample, traditional, sample[::-1]):
+        assert [(end, key) for end, (key, *_) in MATCHER.iter_long(text)] == [
+            (end, key) for end, (key, *_) in plain.iter_long(text)
+        ]
+
+
+def test_a_report_holding_the_character_never_found_reads_as_if_it_were_any_other():
+    from baymap.geo.matching import NEVER
+
+    def names(text: str) -> list[tuple[str, int]]:
+        return [(m.entry_id, m.start) for m in mentions_from_report(report_from_text(text), SHIPPED, MATCHER)]
+
+    assert names(f"在广{NEVER}州和深圳{NEVER}") == names("在广 州和深圳 ") == [("shenzhen", 5)]
