@@ -20,10 +20,10 @@ from baymap.layers.assets import LEAFLET, asset_text, leaflet_css, raw_element, 
 from baymap.layers.basemap import add_basemap
 from baymap.layers.controls import ReviewPanel
 from baymap.layers.outlines import display_geometry
-from baymap.layers.render import DOLLAR_SHIM, MAP_MAX_ZOOM, sequential_element_ids, verbatim_elements
+from baymap.layers.render import MAP_MAX_ZOOM, sequential_element_ids, verbatim_elements
 from baymap.layers.styles import LayerStyle
 
-#: Where the page opens when no candidate has a suggestion: the Greater Bay Area.
+#: Where the page opens: the Greater Bay Area (a name's suggestion is shown when the name is picked).
 HOME = (LngLat(112.9, 21.9), LngLat(114.6, 23.6))
 #: Coordinates in the page's district table are whole units of this many degrees (the outlines' own rounding).
 GRID = 1e-5
@@ -77,7 +77,6 @@ def add_review_assets(fmap: folium.Map) -> None:
     notice = vendored_text("LICENSE-leaflet-geoman")  # MIT: the notice goes with every copy
     geoman = f"/*! Leaflet-Geoman free 2.20.2\n{notice}*/\n{vendored_text('leaflet-geoman.min.js')}"
     header.add_child(raw_element(f"<script>{geoman}</script>"), name="geoman_js")
-    header.add_child(raw_element(f"<script>{DOLLAR_SHIM}</script>"), name="dollar_shim")
 
 
 def storage_key(title: str, candidates: Sequence[Candidate]) -> str:

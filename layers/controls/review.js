@@ -81,7 +81,8 @@ window.baymapReview = function (map, config) {
     var actions = el("div", "rv-actions", box);
     function choice() { return { layer: layer.value, nameEn: english.value.trim() }; }
     if (place) action(actions, "采用建议 Accept suggestion", "accept", function () {
-      decide(c, Object.assign(choice(), { kind: "union", place: s.id, reason: s.zh + " · " + s.en }));
+      decide(c, Object.assign(choice(), { kind: "union", place: s.id, placeZh: place.zh, precisionM: place.precisionM,
+        reason: s.zh + " · " + s.en }));
     });
     action(actions, "点选位置 Place a point", "point", function () { startPlacing(c, "point", choice); });
     action(actions, "画线 Draw a line", "line", function () { startPlacing(c, "line", choice); });
@@ -168,7 +169,9 @@ window.baymapReview = function (map, config) {
   /* What the user decided, drawn: a union as its place's outline, dotted (approximate), the rest solid. */
   function shapeOf(text, d) {
     var style = { color: "#08519c", weight: 3, fillColor: "#6baed6", fillOpacity: 0.3 };
-    var group = d.kind === "union" ? L.geoJSON(places[d.place].geojson, { style: Object.assign({ dashArray: "2 6" }, style) })
+    /* a place saved in an earlier session may not be among this page's suggestions: then nothing is drawn */
+    var place = d.kind === "union" && places[d.place];
+    var group = place ? L.geoJSON(place.geojson, { style: Object.assign({ dashArray: "2 6" }, style) })
       : L.featureGroup(), latlngs = (d.lnglats || []).map(latLng);
     if (d.kind === "point") L.circleMarker(latlngs[0], Object.assign({ radius: 8 }, style)).addTo(group);
     if (d.kind === "line") L.polyline(latlngs, style).addTo(group);
@@ -256,11 +259,10 @@ window.baymapReview = function (map, config) {
     var out = ["  - id: " + idOf(c.text), "    name_zh: " + q(c.text), "    name_en: " + q(d.nameEn || c.text),
                "    aliases: []", "    layer: " + q(d.layer), "    kind: " + q("placed by hand")];
     var how, metres;
-    if (d.kind === "union") {
-      var place = places[d.place];
+    if (d.kind === "union") {  /* what the decision saved, so an earlier session's choice still writes whole */
       out.push("    geometry: {union: [" + q(d.place) + "]}");
-      how = "in " + place.zh + " (suggested in review.html: " + d.reason + ")";
-      metres = place.precisionM;
+      how = "in " + d.placeZh + " (suggested in review.html: " + d.reason + ")";
+      metres = d.precisionM;
     } else {
       var points = d.lnglats.map(function (p) { return rounded(p, d.zoom); });
       metres = metresAt(d.zoom, points[0][1]);
