@@ -198,11 +198,11 @@ class Composition:
     origin: str = ""
 
 
-#: Joins a derived entry's id: the known place's id, then the new name (town_442000115+板芙经济开发区).
 #: The layer of cities, districts and towns (layers.yaml): the units other places lie in.
 UNITS_LAYER = "cities_districts"
 #: A unit's full name has its level word (广州市, 麻章区): never fewer characters than this.
 UNIT_NAME_MIN = 3
+#: Joins a derived entry's id: the known place's id, then the new name (town_442000115+板芙经济开发区).
 DERIVED = "+"
 #: Joins the places of a derived corridor's id, in order: zhanjiang>town_440825103+湛江至海安铁路.
 THROUGH = ">"
@@ -414,10 +414,10 @@ class Gazetteer:
     def unit_names(self) -> dict[str, str]:
         """Each city, district and town's full official name (广州市, 麻章区, 湖光镇), normalised, to its entry,
         when that entry holds it outright."""
-        plain = self.plain_names
+        plain, keys = self.plain_names, self.alias_keys  # name_zh is always one of the entry's aliases
         units = {}
         for entry in self:
-            key = alias_key(entry.name_zh)
+            key = keys[entry.name_zh]
             if entry.layer == UNITS_LAYER and len(key) >= UNIT_NAME_MIN and plain.get(key) == entry.id:
                 units[key] = entry.id
         return units
