@@ -11,15 +11,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from baymap.geo.gazetteer import Gazetteer, alias_key
-from baymap.geo.matching import FOCUS_MIN_MENTIONS, FOCUS_SHARE, Mention
+from baymap.geo.gazetteer import UNITS_LAYER, Gazetteer, alias_key
+from baymap.geo.matching import Mention, report_focus
 from baymap.geo.report import Report
 from baymap.geo.unresolved import Unresolved
 
 #: At most this many quotes per name: enough to judge it, not the whole report.
 MAX_QUOTES = 5
-#: The layer whose places can contain another: what a suggestion from the sentence or the report may name.
-CONTAINER_LAYER = "cities_districts"
 #: A grouping (粤港澳, 珠三角) inside a name says too little to suggest it.
 VAGUE_LAYER = "groupings"
 
@@ -133,7 +131,7 @@ def _district_in_sentence(
     start, end = candidate.start, candidate.start + len(candidate.text)
     left, right = report.sentence_span(start, end)
     in_sentence = mentions[bisect.bisect_left(starts, left) : bisect.bisect_left(starts, right)]
-    near = [(abs(m.start - start), m.start, m) for m in in_sentence if gazetteer[m.entry_id].layer == CONTAINER_LAYER]
+    near = [(abs(m.start - start), m.start, m) for m in in_sentence if gazetteer[m.entry_id].layer == UNITS_LAYER]
     if not near:
         return None
     mention = min(near, key=lambda n: n[:2])[2]
@@ -141,13 +139,9 @@ def _district_in_sentence(
 
 
 def _report_focus(mentions: Sequence[Mention], gazetteer: Gazetteer) -> Suggestion | None:
-    """The city the report names far more than any other (the rule `focus` aliases use)."""
-    counts = Counter(m.entry_id for m in mentions if m.entry_id in gazetteer.focus_ids)
-    total = sum(counts.values())
-    if not counts:
+    """The city the report names far more than any other (matching.report_focus, the rule `focus` aliases use)."""
+    focus = report_focus(((m.entry_id, m.start, m.end) for m in mentions), gazetteer.focus_ids)
+    if not focus:
         return None
-    entry_id, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
-    if count < FOCUS_MIN_MENTIONS or count < FOCUS_SHARE * total:
-        return None
-    name = gazetteer[entry_id].name_zh
-    return Suggestion(entry_id, f"报告主要讲{name}", f"the report is mostly about {gazetteer[entry_id].name_en}")
+    entry = gazetteer[min(focus)]  # two only when they share the report half and half: either will do, the same one
+    return Suggestion(entry.id, f"报告主要讲{entry.name_zh}", f"the report is mostly about {entry.name_en}")

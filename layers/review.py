@@ -9,7 +9,6 @@ from importlib import resources
 
 import folium
 import shapely
-from shapely.geometry import mapping
 
 from baymap.geo.boundaries import load_boundaries
 from baymap.geo.gazetteer import Gazetteer
@@ -19,6 +18,7 @@ from baymap.geo.review import Candidate
 from baymap.layers.assets import LEAFLET, asset_text, leaflet_css, raw_element, vendored_text
 from baymap.layers.basemap import add_basemap
 from baymap.layers.controls import ReviewPanel
+from baymap.layers.geojson import mapping
 from baymap.layers.outlines import display_geometry
 from baymap.layers.render import MAP_MAX_ZOOM, sequential_element_ids, verbatim_elements
 from baymap.layers.styles import LayerStyle
