@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from baymap.geo.gazetteer import DERIVED, THROUGH, Connections, Gazetteer, alias_key
+from baymap.geo.report import is_han
 
 
 def composed_rows(gazetteer: Gazetteer, folded: str, found: list[tuple[str, int, int]]) -> Iterator[tuple]:
@@ -97,7 +98,7 @@ def _items_before(text: str, at: int, breaks: tuple[str, ...]) -> list[tuple[int
             end = start - 1
             continue
         cut = _last_break_end(text, start, end, breaks)
-        if end - LIST_ITEM_MAX <= cut < end and (cut > start or start == 0 or not _is_han(text[start - 1])):
+        if end - LIST_ITEM_MAX <= cut < end and (cut > start or start == 0 or not is_han(text[start - 1])):
             items.append((cut, end))
         return items[::-1]
 
@@ -112,10 +113,6 @@ def _last_break_end(text: str, start: int, end: int, breaks: tuple[str, ...]) ->
     if _breaks_pattern(breaks).search(text, start, end) is None:
         return start
     return max(found.start() + len(found.group(1)) for found in _breaks_at_each(breaks).finditer(text, start, end))
-
-
-def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
 
 
 def _owner_with_word(gazetteer: Gazetteer, item: str, tail: str, whole: bool = False) -> str | None:
@@ -289,7 +286,7 @@ def composed(
 def _starts_a_name(text: str, start: int, breaks: tuple[str, ...]) -> bool:
     """Whether a name may begin at `start`: no name stands just before it (中科中山药物创新研究院 does not begin at
     中山), only punctuation, a verb or particle of `breaks`, or the text's start."""
-    if start == 0 or not _is_han(text[start - 1]):
+    if start == 0 or not is_han(text[start - 1]):
         return True
     return _breaks_pattern(breaks, at_end=True).search(text, max(0, start - _longest(breaks)), start) is not None
 

@@ -237,6 +237,11 @@ def sections_from_text(text: str) -> tuple[Section, ...]:
     return tuple(sections)
 
 
+def is_han(char: str) -> bool:
+    """A CJK unified ideograph: what names and the words around them are written in."""
+    return "\u4e00" <= char <= "\u9fff"
+
+
 def normalise_for_matching(text: str) -> str:
     """Full-width forms folded, Traditional characters simplified, ASCII lower-cased, CR as LF; length kept."""
     if len(text) > FOLD_ARRAY_MAX:  # a huge report: no array of 4 bytes a character beside it (memory)

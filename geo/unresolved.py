@@ -19,7 +19,7 @@ from functools import cache
 import yaml
 
 from baymap.geo.matching import Mention
-from baymap.geo.report import Report
+from baymap.geo.report import Report, is_han
 from baymap.geo.shipped import data_bytes
 
 #: The longest dictionary word read, in characters (data/make_words.py keeps words up to this long).
@@ -138,7 +138,7 @@ def _toponyms(suffixes: list[str]) -> frozenset[str]:
     for name in ("townships.yaml", "districts.yaml"):
         for found in _NAME_ZH.findall(data_bytes(name).decode("utf-8")):
             stem = _COUNTY.sub("", ending.sub("", found))  # 梅江区三角镇 → 三角
-            if len(stem) >= 2 and all(map(_is_chinese, stem)):
+            if len(stem) >= 2 and all(map(is_han, stem)):
                 names.add(stem)
     return frozenset(names)
 
@@ -270,9 +270,7 @@ def _own_institution(text: str, start: int, ending: str, words: Lexicon) -> bool
     if ending not in words.own_endings or start < 1 or text[start - 1] not in words.own_levels:
         return False
     before = text[start - 2] if start >= 2 else ""
-    return not (
-        _is_chinese(before) and (before in words.own_not_after or words.kind(text[start - 2 : start]) is not None)
-    )
+    return not (is_han(before) and (before in words.own_not_after or words.kind(text[start - 2 : start]) is not None))
 
 
 def _continues_a_word(text: str, end: int, words: Lexicon) -> bool:
@@ -324,7 +322,7 @@ def _half_a_word(text: str, pos: int, first: _Part, words: Lexicon) -> bool:
     if len(first.text) != 1 or first.text in words.name_prefixes or pos < 1 or text[pos - 1] in words.particles:
         return False
     ch = text[pos - 1]
-    return _is_chinese(ch) and words.kind(ch) == STOP and words.kind(text[max(0, pos - 2) : pos]) != STOP
+    return is_han(ch) and words.kind(ch) == STOP and words.kind(text[max(0, pos - 2) : pos]) != STOP
 
 
 def _part_before(doc: _Doc, pos: int, limit: int, kind: str, words: Lexicon) -> _Part | None:
@@ -339,7 +337,7 @@ def _part_before(doc: _Doc, pos: int, limit: int, kind: str, words: Lexicon) -> 
     if ch in OPENING:
         return _enclosed(doc, pos, limit, OPENING[ch], words)
     if ch in words.dashes:
-        return _Part(pos - 1, JOINER, ch) if pos - 1 > limit and _is_chinese(text[pos - 2]) else None
+        return _Part(pos - 1, JOINER, ch) if pos - 1 > limit and is_han(text[pos - 2]) else None
     if ch.isascii() and ch.isalnum():
         start = pos - 1
         while start > limit and text[start - 1].isascii() and text[start - 1].isalnum():
@@ -349,7 +347,7 @@ def _part_before(doc: _Doc, pos: int, limit: int, kind: str, words: Lexicon) -> 
             return None
         acronym = doc.original[start:pos].isupper()
         return _Part(start, COMMON if acronym else PROPER, latin)  # LNG, CBD are common; vivo is a brand
-    if not _is_chinese(ch):
+    if not is_han(ch):
         return None
     return _word_before(text, covered, pos, limit, kind, words)
 
@@ -360,7 +358,7 @@ def _enclosed(doc: _Doc, pos: int, limit: int, opening: str, words: Lexicon) -> 
     most = MAX_PARENTHESIS if opening == "(" else MAX_QUOTED
     start = text.rfind(opening, max(limit, pos - most - 2), pos - 1)
     inside = text[start + 1 : pos - 1] if start >= 0 else ""
-    if not inside or not all(_is_chinese(c) or c.isalnum() for c in inside):
+    if not inside or not all(is_han(c) or c.isalnum() for c in inside):
         return None
     if opening != "(" and not _quotes_a_name(inside, words):
         return None
@@ -383,7 +381,7 @@ def _word_before(text: str, covered: bytearray, pos: int, limit: int, kind: str,
     """The longest dictionary word ending at pos (else one character), classed; None at a stop."""
     for size in range(min(MAX_WORD, pos - limit), 1, -1):
         word = text[pos - size : pos]
-        if any(covered[pos - size : pos]) or not all(map(_is_chinese, word)):
+        if any(covered[pos - size : pos]) or not all(map(is_han, word)):
             continue
         found = words.kind(word)
         if found is not None and not _overlaps_a_stop(text, pos - size, limit, words):
@@ -441,7 +439,3 @@ def _with_parenthesis(text: str, covered: bytearray, end: int) -> int:
         if close > end + 1 and any(covered[end + 1 : close]):
             return close + 1
     return end
-
-
-def _is_chinese(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
