@@ -13,7 +13,7 @@ from baymap.geo import BaymapError, Extraction, Gazetteer, features_from_mention
 from baymap.geo.checks import problems_in_gazetteer
 from baymap.geo.corpus import Source, extractions_from_sources
 from baymap.geo.gazetteer import alias_key
-from baymap.geo.report import read_capped
+from baymap.geo.report import read_capped, report_from_text
 from baymap.geo.review import review_candidates
 from baymap.geo.shipped import data_file
 from baymap.layers import LayerStyle, load_styles, map_from_features, write_outputs
@@ -142,7 +142,7 @@ def build(args: argparse.Namespace) -> str:
     # set off do not scan them all again each time (a sixth of a sample build).
     gc.freeze()
     try:
-        return map_and_outputs(args, gazetteer, styles, sources, reports, started)
+        return map_and_outputs(args, gazetteer, styles, reports, started)
     finally:
         gc.unfreeze()  # a caller that builds again (the tests) collects this build's garbage as usual
 
@@ -151,7 +151,6 @@ def map_and_outputs(
     args: argparse.Namespace,
     gazetteer: Gazetteer,
     styles: dict[str, LayerStyle],
-    sources: list[Source],
     reports: list[Extraction],
     started: float,
 ) -> str:
@@ -185,7 +184,7 @@ def map_and_outputs(
         "unresolved.csv": lambda out: write_unresolved_csv(unresolved, out),
     }
     if args.review:
-        read = [source.read() for source in sources]
+        read = [report_from_text(r.text, r.name) for r in reports]  # what was read, not a second read
         candidates = review_candidates(unresolved, read, mentions, gazetteer)
         files["review.html"] = review_page(candidates, gazetteer, styles, title, place_names_en(gazetteer), labels)
     if args.embed:

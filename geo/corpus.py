@@ -7,7 +7,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from baymap.geo.gazetteer import Gazetteer
 from baymap.geo.matching import Mention, matcher_from_gazetteer, mention_rows, mentions_from_report, mentions_from_rows
@@ -28,6 +28,8 @@ class Extraction:
     sections: tuple[Section, ...]
     mentions: list[Mention]
     unresolved: list[Unresolved]
+    text: str = field(repr=False)
+    """The text as read, which the mentions' offsets index (the mentions share it: no copy)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def _warm(gazetteer: Gazetteer) -> None:
 
 def extraction_from_report(report: Report, gazetteer: Gazetteer, matcher=None) -> Extraction:
     mentions = mentions_from_report(report, gazetteer, matcher)
-    return Extraction(report.name, report.title, report.sections, mentions, unresolved_from_report(report, mentions))
+    unresolved = unresolved_from_report(report, mentions)
+    return Extraction(report.name, report.title, report.sections, mentions, unresolved, report.text)
 
 
 def _size(source: Source) -> int:
@@ -114,4 +117,4 @@ def _extract_chunk(sources: Sequence[Source]) -> list[tuple]:
 
 def _unpack(packed: tuple) -> Extraction:
     name, title, sections, text, rows, unresolved = packed
-    return Extraction(name, title, sections, mentions_from_rows(rows, text, name), unresolved)
+    return Extraction(name, title, sections, mentions_from_rows(rows, text, name), unresolved, text)
