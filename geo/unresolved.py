@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import yaml
@@ -76,6 +76,8 @@ class Lexicon:
     own_not_after: frozenset[str]
     generic_tails: tuple[str, ...]
     max_head: int
+    buckets: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    """The lines a report has looked in, split: each line at its first use, not all 350,000 words at load."""
 
     def kind(self, word: str) -> str | None:
         """A word's class after the hand-kept lists, or None when it is no word the lists know.
@@ -89,10 +91,16 @@ class Lexicon:
         if word in self.toponyms:
             return PROPER
         for name in (PROPER, STOP, COMMON) if len(word) > 1 else (PROPER, COMMON):
-            bucket = self.words.get(name + word[-1])
-            if bucket is not None and f" {word} " in bucket:
+            if word in self._bucket(name + word[-1]):
                 return name
         return None
+
+    def _bucket(self, key: str) -> frozenset[str]:
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            line = self.words.get(key, "")
+            bucket = self.buckets[key] = frozenset(line[line.find("\t", line.find("\t") + 1) + 1 :].split())
+        return bucket
 
 
 _SETS = (
