@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from baymap.geo._errors import GazetteerError
 from baymap.geo.derivation import composed_rows, connected, listed_items
-from baymap.geo.gazetteer import UNIT_NAME_MIN, Alias, Gazetteer, alias_key, sentence_window
+from baymap.geo.gazetteer import UNIT_NAME_MIN, Alias, Gazetteer, RuleSet, alias_key, sentence_window
 from baymap.geo.parse_cache import cached
-from baymap.geo.report import Report, normalise_for_matching
-from baymap.geo.shipped import data_bytes
+from baymap.geo.report import Report
 
 
 class Mention(NamedTuple):
@@ -59,18 +59,49 @@ class _Target:
         return self.alias is not None and (self.alias.text.isascii() or bool(self.alias.near))
 
 
-def matcher_from_gazetteer(gazetteer: Gazetteer) -> ahocorasick.Automaton:
-    """The automaton of matcher_built_from; built once per user for the same gazetteer files (cached)."""
+class Matcher:
+    """Every alias key in one automaton (leftmost-longest), each to (key, the entries it may name, its rules or None).
+
+    The automaton is Rust's aho-corasick (ahocorasick_rs): a whole report is searched in one call that returns
+    every match, where pyahocorasick went through a node's children one by one for each character and missed a
+    shorter name when a longer one it had begun failed (粤港澳 in 粤港澳大港澳…). It cannot be pickled: a cached
+    matcher keeps its words and builds the automaton again when loaded.
+    """
+
+    def __init__(self, words: Sequence[tuple[str, tuple[_Target, ...], RuleSet | None]]) -> None:
+        self.words = tuple(words)
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            [key for key, _, _ in self.words], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __reduce__(self) -> tuple:
+        return Matcher, (self.words,)
+
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        """(index in `words`, start, end) of each leftmost-longest match, in order."""
+        try:
+            return self._automaton.find_matches_as_indexes(text)
+        except UnicodeEncodeError:  # a lone surrogate, which only a caller's str can hold: read as any character
+            return self._automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", text))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def matcher_from_gazetteer(gazetteer: Gazetteer) -> Matcher:
+    """The Matcher of matcher_built_from; its words are worked out once per user for the same gazetteer files."""
     if not gazetteer.fingerprint:
         return matcher_built_from(gazetteer)
-    code = Path(__file__).read_bytes()
     return cached(
-        "matcher", [*gazetteer.fingerprint, code, data_bytes(TYPICAL_TEXT)], lambda: matcher_built_from(gazetteer)
+        "matcher", [*gazetteer.fingerprint, Path(__file__).read_bytes()], lambda: matcher_built_from(gazetteer)
     )
 
 
-def matcher_built_from(gazetteer: Gazetteer) -> ahocorasick.Automaton:
-    """An automaton over every alias key, each to (key, the entries it may name, its context rules or None).
+def matcher_built_from(gazetteer: Gazetteer) -> Matcher:
+    """A Matcher over every alias key, each to (key, the entries it may name, its context rules or None).
 
     A name may belong to several entries only when each of them needs evidence for it (`near` words or a
     report `focus`): 黄圃镇 is a town of Zhongshan and one of Lechang, and the report says which. A name one
@@ -98,42 +129,7 @@ def matcher_built_from(gazetteer: Gazetteer) -> ahocorasick.Automaton:
         key = alias_key(phrase)
         if key not in owners:
             words[key] = (key, (_Target(None, None),), None)
-    if words:
-        words.update(_first_characters())
-    automaton = ahocorasick.Automaton()
-    rank = _character_ranks()
-    for key in sorted(words, key=lambda key: [(rank.get(ch, len(rank)), ch) for ch in key]):
-        automaton.add_word(key, words[key])
-    automaton.make_automaton()
-    return automaton
-
-
-#: The shipped sample report: which characters a report uses most, for the automaton's layout (not its matches).
-TYPICAL_TEXT = "sample-report.txt"
-#: How many of its most used characters begin a name of the automaton's own (see _first_characters).
-COMMON_CHARACTERS = 300
-#: Follows each of those characters in its name: a character no report holds (mention_rows replaces it if one does).
-NEVER = "\udfff"
-NEVER_STAND_IN = "\udffe"
-
-
-def _character_ranks() -> dict[str, int]:
-    """Each character of the typical report, most used first."""
-    counts = Counter(normalise_for_matching(data_bytes(TYPICAL_TEXT).decode("utf-8")))
-    return {ch: i for i, ch in enumerate(sorted(counts, key=lambda ch: (-counts[ch], ch)))}
-
-
-def _first_characters() -> dict[str, tuple]:
-    """Ignored names NEVER after each of the most used characters, which change no match, for speed.
-
-    pyahocorasick looks a character up among a node's children one by one, in the order they were added: at the
-    root, where the search mostly is, that was a look through 630 first characters for each character of a
-    report, 2 ms a page. With every common character a child of the root, and every node's children added most
-    used first, the look is short. A character reached this way leads nowhere (NEVER never follows it in the
-    text searched), so the search goes on as from the root, as it did; the automaton's matches are the same.
-    """
-    common = list(_character_ranks())[:COMMON_CHARACTERS]
-    return {ch + NEVER: (ch + NEVER, (_Target(None, None),), None) for ch in common}
+    return Matcher([words[key] for key in sorted(words)])
 
 
 def _is_gated(alias: Alias | None) -> bool:
@@ -141,9 +137,7 @@ def _is_gated(alias: Alias | None) -> bool:
     return alias is not None and bool(alias.near or alias.focus)
 
 
-def mentions_from_report(
-    report: Report, gazetteer: Gazetteer, matcher: ahocorasick.Automaton | None = None
-) -> list[Mention]:
+def mentions_from_report(report: Report, gazetteer: Gazetteer, matcher: Matcher | None = None) -> list[Mention]:
     return mentions_from_rows(mention_rows(report, gazetteer, matcher), report.text, report.name)
 
 
@@ -162,19 +156,19 @@ def mentions_from_rows(rows: Iterable[tuple[str, int, int, int, int, str]], text
 
 
 def mention_rows(
-    report: Report, gazetteer: Gazetteer, matcher: ahocorasick.Automaton | None = None
+    report: Report, gazetteer: Gazetteer, matcher: Matcher | None = None
 ) -> Iterator[tuple[str, int, int, int, int, str]]:
     """(entry id, start, end, quote start, quote end, section) for each mention: offsets, not copies of text."""
     matcher = matcher if matcher is not None else matcher_from_gazetteer(gazetteer)
     if len(matcher) == 0:
         return
     folded = report.normalised
-    searched = folded.replace(NEVER, NEVER_STAND_IN) if NEVER in folded else folded  # see _first_characters
     found: list[tuple[str, int, int]] = []
     # names that count if the report turns out to be about their city
     waiting: list[tuple[tuple[_Target, ...], int, int]] = []
-    for last, (key, targets, rules) in matcher.iter_long(searched):
-        start, end = last + 1 - len(key), last + 1
+    words = matcher.words
+    for index, start, end in matcher.matches(folded):
+        _, targets, rules = words[index]
         if targets[0].entry_id is None:
             continue
         if rules is not None and not rules.allows(folded, start, end):
