@@ -195,9 +195,9 @@ def mention_rows(
     found = connected(gazetteer, folded, found)
     rows = [*composed_rows(gazetteer, folded, found), *listed_items(gazetteer, folded, found)]
     rows = sorted({*rows, *units_heading_names(gazetteer, folded, rows)})  # 徐闻县 of 徐闻县大水桥水库 once
-    span, label_at = report.sentence_span, report.section_label_at
-    for start, end, entry_id in rows:
-        yield entry_id, start, end, *span(start, end), label_at(start)
+    quotes = report.quotes_and_sections([row[0] for row in rows], [row[1] for row in rows])
+    for (start, end, entry_id), (left, right, label) in zip(rows, quotes, strict=True):
+        yield entry_id, start, end, left, right, label
 
 
 def units_heading_names(gazetteer: Gazetteer, text: str, rows: Iterable[tuple[int, int, str]]) -> list[tuple]:

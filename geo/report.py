@@ -116,6 +116,45 @@ class Report:
         """The label of the section at offset, made once per section (called for every mention)."""
         return self._section_labels[self._section_index(offset)]
 
+    def quotes_and_sections(self, starts: list[int], ends: list[int]) -> list[tuple[int, int, str]]:
+        """(quote start, quote end, section label) for each of many mentions: sentence_span and section_label_at,
+        with the sentence and section ends looked up for all of them in one search instead of one per mention."""
+        if not starts:
+            return []
+        text, reach = self.text, QUOTE_REACH
+        sentence_ends = self._sentence_end_array
+        before = np.searchsorted(sentence_ends, starts).tolist()
+        after = np.searchsorted(sentence_ends, ends).tolist()
+        bounds = self._sentence_bounds
+        sections = np.searchsorted(self._section_start_array, starts, side="right").tolist()
+        labels = self._section_labels
+        spans = []
+        for start, end, first, last, section in zip(starts, ends, before, after, sections, strict=True):
+            left, right = bounds[first][0], bounds[last][1]
+            if (
+                start - left > reach  # a long sentence: cut, as sentence_span does
+                or right - end > reach
+                or (left < start and text[left].isspace())  # a sentence that begins or ends with white space
+                or (right > end and text[right - 1].isspace())
+            ):
+                left, right = self.sentence_span(start, end)
+            spans.append((left, right, labels[section - 1 if section > 1 else 0]))
+        return spans
+
+    @cached_property
+    def _sentence_end_array(self) -> np.ndarray:
+        return np.frombuffer(self._sentence_ends, dtype=np.int64) if self._sentence_ends else np.zeros(0, np.int64)
+
+    @cached_property
+    def _sentence_bounds(self) -> list[tuple[int, int]]:
+        """(start, end) of the sentence before each sentence end, and of the text after the last."""
+        starts = [0, *(end + 1 for end in self._sentence_ends)]
+        return list(zip(starts, [*(end + 1 for end in self._sentence_ends), len(self.text)], strict=True))
+
+    @cached_property
+    def _section_start_array(self) -> np.ndarray:
+        return np.array(self._section_starts, dtype=np.int64)
+
     def sentence_at(self, start: int, end: int) -> str:
         """The whole sentence around text[start:end], verbatim."""
         left, right = self.sentence_span(start, end)

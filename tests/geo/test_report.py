@@ -93,6 +93,23 @@ def test_sentence_is_verbatim_and_whole(sample):
     assert quote in sample.text
 
 
+_PIECES = st.sampled_from(
+    ["广州", "南沙", "。", "；", "\n", " ", "\u3000", "，", "二、标题\n", "x" * 130, "长" * 125, "a. b", "!"]
+)
+
+
+@given(st.lists(_PIECES, min_size=1, max_size=30), st.data())
+def test_quotes_and_sections_for_many_mentions_are_each_mentions_own(pieces, data):
+    """The batch look-up a report's mentions take gives what sentence_span and section_label_at give one by one,
+    in short and long sentences, ones that begin or end with white space, before and after headings."""
+    report = report_from_text("前" + "".join(pieces))
+    size = len(report.text)
+    starts = data.draw(st.lists(st.integers(0, size - 1), max_size=20))
+    ends = [min(size, start + data.draw(st.integers(1, 4))) for start in starts]
+    expected = [(*report.sentence_span(s, e), report.section_label_at(s)) for s, e in zip(starts, ends, strict=True)]
+    assert report.quotes_and_sections(starts, ends) == expected
+
+
 def test_normalisation_folds_width_and_script_but_keeps_length():
     text = "廣州南沙（ＩＰｖ６）粵港澳大灣區"
     folded = normalise_for_matching(text)
