@@ -4,7 +4,7 @@ joined before a corridor word (广州至汕尾铁路), and list items that share
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -16,17 +16,20 @@ from baymap.geo.report import is_han
 def composed_rows(gazetteer: Gazetteer, folded: str, found: list[tuple[str, int, int]]) -> Iterator[tuple]:
     """(start, end, entry id) of each mention, a known place and a type word after it made one (see composed)."""
     covered = 0
-    firsts, reach = gazetteer.composition_firsts, gazetteer.composition_reach
+    firsts, reach, layers = gazetteer.composition_firsts, gazetteer.composition_reach, gazetteer.layers
     for index, (entry_id, start, end) in enumerate(found):
         if start < covered:
             continue  # inside a name composed from the one before (板芙经济开发区)
-        layer = gazetteer[entry_id].layer
-        if layer not in firsts or firsts[layer].isdisjoint(folded[end : end + reach[layer] + 1]):
-            composed_id, composed_end = entry_id, end  # as composed() finds at once: no type word can follow
-        else:
-            limit = found[index + 1][1] if index + 1 < len(found) else len(folded)
-            after = found[index - 1][2] if index else -1
-            composed_id, composed_end = composed(gazetteer, folded, entry_id, start, end, after, limit)
+        layer = layers.get(entry_id) or gazetteer[entry_id].layer  # (a derived place is not in `layers`)
+        layer_firsts = firsts.get(layer)
+        if layer_firsts is None or layer_firsts.isdisjoint(folded[end : end + reach[layer] + 1]):
+            if THROUGH not in entry_id.partition(DERIVED)[0]:
+                covered = end
+            yield start, end, entry_id  # as composed() finds at once: no type word can follow
+            continue
+        limit = found[index + 1][1] if index + 1 < len(found) else len(folded)
+        after = found[index - 1][2] if index else -1
+        composed_id, composed_end = composed(gazetteer, folded, entry_id, start, end, after, limit)
         if composed_id != entry_id and _names_its_place(gazetteer, composed_id, folded[start:end]):
             yield start, end, entry_id  # 根子镇 of 根子镇柏桥村
         if THROUGH not in entry_id.partition(DERIVED)[0]:
@@ -169,18 +172,18 @@ def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]
     if not connections.words or len(found) < 2:
         return found
     joiners = connections.folded_joiners
-    places: list[tuple[str, int, int]] = []
-    whole: dict[int, tuple[tuple[str, int, int], int]] = {}  # first piece's index → (the pair as matched, pieces)
-    for row in found:
-        pieces = _pair_pieces(gazetteer, text, row, joiners)
-        if len(pieces) > 1:
-            whole[len(places)] = (row, len(pieces))
-        places.extend(pieces)
-    linked = _linked_to_next(gazetteer, text, places, joiners)
+    at = _joiner_starts(text, joiners)  # most of a report's places have none beside them: only these are read
+    places, whole = _pairs_split(gazetteer, text, found, at, joiners)
+    linked = _linked_to_next(gazetteer, text, places, joiners, at)
+    if not linked:
+        return found  # no place chained to the next: nothing joined, every pair as it was matched
     joined: list[tuple[str, int, int]] = []
     index = 0
-    while index < len(places):
-        last = index
+    for begins in sorted({*linked, *whole}):
+        if begins < index:
+            continue  # inside a chain or a pair already read
+        joined.extend(places[index:begins])  # places in no chain and no pair, as they are
+        index = last = begins
         while last in linked:
             last += 1
         end = places[last][2]
@@ -190,24 +193,68 @@ def connected(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]]
             joined.append(row)
             index += count
             continue
-        word, at = word_at
-        start, name_end = places[index][1], at + len(word) if at == end else end
+        word, at_word = word_at
+        start, name_end = places[index][1], at_word + len(word) if at_word == end else end
         ids = THROUGH.join(entry_id for entry_id, _, _ in places[index : last + 1])
         joined.append((f"{ids}{DERIVED}{text[start:name_end]}", start, name_end))
         joined.extend(places[index : last + 1])  # and each place it joins: 汕尾 is named in 广州至汕尾
         index = last + 1
+    joined.extend(places[index:])
     return joined
 
 
-def _linked_to_next(gazetteer: Gazetteer, text: str, places: list[tuple[str, int, int]], joiners) -> set[int]:
-    """The indexes of the places that _joins the next one; only a gap as long as a joiner is looked at."""
+def _pairs_split(
+    gazetteer: Gazetteer, text: str, found: list[tuple[str, int, int]], at: list[int], joiners: frozenset[str]
+) -> tuple[list[tuple[str, int, int]], dict[int, tuple[tuple[str, int, int], int]]]:
+    """The places with each pair (广州－深圳) as its pieces (see _pair_pieces), and for each pair's first piece's
+    index, (the pair as matched, how many pieces); only a name with a joiner inside (`at`) can be a pair."""
+    starts = [row[1] for row in found]
+    holding = sorted({i for p in at if (i := bisect.bisect_right(starts, p) - 1) >= 0 and found[i][2] > p})
+    if not holding:
+        return found, {}
+    places: list[tuple[str, int, int]] = []
+    whole: dict[int, tuple[tuple[str, int, int], int]] = {}
+    done = 0
+    for index in holding:
+        places.extend(found[done:index])
+        pieces = _pair_pieces(gazetteer, text, found[index], joiners)
+        if len(pieces) > 1:
+            whole[len(places)] = (found[index], len(pieces))
+        places.extend(pieces)
+        done = index + 1
+    places.extend(found[done:])
+    return places, whole
+
+
+def _linked_to_next(
+    gazetteer: Gazetteer, text: str, places: list[tuple[str, int, int]], joiners, at: list[int]
+) -> set[int]:
+    """The indexes of the places that _joins the next one: only a place a joiner follows (`at`) is looked at."""
     gaps = {len(joiner) for joiner in joiners}
+    ends = [place[2] for place in places]
     linked = set()
-    for index, (first, then) in enumerate(itertools.pairwise(places)):
+    for p in at:
+        index = bisect.bisect_left(ends, p)
+        if index + 1 >= len(places) or ends[index] != p:
+            continue
+        first, then = places[index], places[index + 1]
         gap = then[1] - first[2] if then[1] > first[2] else 0  # len(text[first end:then start])
         if gap in gaps and _joins(gazetteer, text, first, then, joiners):
             linked.add(index)
     return linked
+
+
+def _joiner_starts(text: str, joiners: frozenset[str]) -> list[int]:
+    """Every offset where a joiner begins, in order: a place can be chained or split only at one of them."""
+    return [found.start() for found in _starts_pattern(tuple(sorted(joiners))).finditer(text)]
+
+
+@cache
+def _starts_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """Where any of the words begins, overlapping ones too (single characters: a class, searched fast)."""
+    if all(len(word) == 1 for word in words):
+        return re.compile("[" + "".join(map(re.escape, words)) + "]") if words else re.compile("(?!)")
+    return re.compile("(?=(?:" + "|".join(map(re.escape, words)) + "))")
 
 
 def _joins(gazetteer: Gazetteer, text: str, first: tuple[str, int, int], then: tuple[str, int, int], joiners) -> bool:

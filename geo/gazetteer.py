@@ -423,6 +423,11 @@ class Gazetteer:
         return units
 
     @cached_property
+    def layers(self) -> dict[str, str]:
+        """Each entry's layer by its id: looked up for every mention, without a call."""
+        return {entry_id: entry.layer for entry_id, entry in self.entries.items()}
+
+    @cached_property
     def focus_ids(self) -> frozenset[str]:
         """The entries any alias's `focus` names: the cities a report can be about."""
         return frozenset(f for entry in self for alias in entry.aliases for f in alias.focus)
