@@ -423,6 +423,11 @@ class Gazetteer:
         return units
 
     @cached_property
+    def unit_name_heads(self) -> frozenset[str]:
+        """The first UNIT_NAME_MIN characters of each unit name: whether one can begin here, in one look-up."""
+        return frozenset(name[:UNIT_NAME_MIN] for name in self.unit_names)
+
+    @cached_property
     def layers(self) -> dict[str, str]:
         """Each entry's layer by its id: looked up for every mention, without a call."""
         return {entry_id: entry.layer for entry_id, entry in self.entries.items()}

@@ -203,11 +203,15 @@ def mention_rows(
 def units_heading_names(gazetteer: Gazetteer, text: str, rows: Iterable[tuple[int, int, str]]) -> list[tuple]:
     """(start, end, unit id) of the units a name begins with: 麻章区湖光镇金牛岛红树林片区 also names 麻章区 and
     湖光镇. Only a unit's full name counts (南沙港区 is not also 南沙), and only inside a longer name."""
-    units = gazetteer.unit_names
+    units, heads = gazetteer.unit_names, gazetteer.unit_name_heads
     found = []
     for start, end, entry_id in rows:
         position = start
-        while end - position > UNIT_NAME_MIN and (unit := _unit_at(units, text, position, end)) is not None:
+        while (
+            end - position > UNIT_NAME_MIN
+            and text[position : position + UNIT_NAME_MIN] in heads  # most names begin with no unit's name
+            and (unit := _unit_at(units, text, position, end)) is not None
+        ):
             unit_id, size = unit
             if unit_id != entry_id:
                 found.append((position, position + size, unit_id))
