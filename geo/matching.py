@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -138,21 +139,41 @@ def _is_gated(alias: Alias | None) -> bool:
 
 
 def mentions_from_report(report: Report, gazetteer: Gazetteer, matcher: Matcher | None = None) -> list[Mention]:
-    return mentions_from_rows(mention_rows(report, gazetteer, matcher), report.text, report.name)
+    return mentions_from_columns(mention_columns(report, gazetteer, matcher), report.text, report.name)
 
 
-def mentions_from_rows(rows: Iterable[tuple[str, int, int, int, int, str]], text: str, report: str) -> list[Mention]:
-    """Mentions from mention_rows' offsets; repeated names share one string (a long report repeats a
-    few hundred names a million times) and every mention shares the report's text."""
-    names: dict[str, str] = {}
-    new = tuple.__new__  # Mention's own __new__ is a Python function: a corpus makes a million of them
-    return [
-        new(
-            Mention,
-            (entry_id, names.setdefault(name := text[start:end], name), start, end, left, right, part, report, text),
-        )
-        for entry_id, start, end, left, right, part in rows
-    ]
+#: A report's mentions as columns (entry ids, names, starts, ends, quote starts, quote ends, sections): what a
+#: worker process sends back, seven lists instead of a tuple for each mention.
+Columns = tuple[list[str], list[str], list[int], list[int], list[int], list[int], list[str]]
+
+
+def mention_columns(report: Report, gazetteer: Gazetteer, matcher: Matcher | None = None) -> Columns:
+    """mention_rows as columns; a name repeated shares one string (pickle then writes it once)."""
+    rows = list(mention_rows(report, gazetteer, matcher))
+    if not rows:
+        return [], [], [], [], [], [], []
+    ids, starts, ends, lefts, rights, sections = map(list, zip(*rows, strict=True))
+    text, names = report.text, {}
+    return (
+        ids,
+        [names.setdefault(n := text[s:e], n) for s, e in zip(starts, ends, strict=True)],
+        starts,
+        ends,
+        lefts,
+        rights,
+        sections,
+    )
+
+
+def mentions_from_columns(columns: Columns, text: str, report: str) -> list[Mention]:
+    """Mentions from mention_columns, every one sharing the report's text (not a copy of its quote).
+
+    Built without a Python call for each (a corpus makes a million): Mention's own __new__ is a Python function,
+    tuple.__new__ over zipped columns is not."""
+    count = len(columns[0])
+    return list(
+        map(partial(tuple.__new__, Mention), zip(*columns, repeat(report, count), repeat(text, count), strict=True))
+    )
 
 
 def mention_rows(
