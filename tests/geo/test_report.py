@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from baymap.geo import ReportError, report_from_bytes, report_from_path
-from baymap.geo.report import MAX_REPORT_BYTES, normalise_for_matching, report_from_text
+from baymap.geo.report import MAX_REPORT_BYTES, SENTENCE_END, normalise_for_matching, report_from_text
 from tests.conftest import SHARED_SAMPLE
 
 
@@ -91,6 +93,15 @@ def test_sentence_is_verbatim_and_whole(sample):
     quote = sample.sentence_at(start, start + 6)
     assert quote == "南沙港区四期、国际物流中心等项目开工，广州港集团与佛山、中山、云浮等市签订战略合作框架协议。"
     assert quote in sample.text
+
+
+@given(st.text(alphabet=st.sampled_from("ab .。！？；!?\n\r\t\u3000\xa0\u2028长")))
+def test_sentence_ends_are_the_marks_and_full_stops_before_white_space(text):
+    """What the report's quotes are cut at: every sentence mark, and an ASCII full stop only before white space
+    or at the end (3.5 and www.gd.gov.cn go on)."""
+    assume(text.strip())
+    marks = re.compile(rf"[{re.escape(SENTENCE_END)}]|\.(?!\S)")
+    assert list(report_from_text(text)._sentence_ends) == [m.start() for m in marks.finditer(text)]
 
 
 _PIECES = st.sampled_from(
