@@ -88,7 +88,7 @@ def extractions_from_sources(
 
 def _warm(gazetteer: Gazetteer) -> None:
     lookups = ("plain_names", "_sorted_plain_names", "composition_reach", "composition_firsts", "unit_name_heads")
-    lookups += ("unit_names", "layers")
+    lookups += ("unit_names", "layers", "member_name_heads")
     for lookup in (*lookups, "focus_ids"):
         getattr(gazetteer, lookup)
     lexicon()  # the word lists unresolved names are read with

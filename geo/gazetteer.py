@@ -428,6 +428,13 @@ class Gazetteer:
         return frozenset(name[:UNIT_NAME_MIN] for name in self.unit_names)
 
     @cached_property
+    def member_name_heads(self) -> frozenset[str]:
+        """The first two characters of each plain name of the connections' member layers (the cities a list item
+        may begin with: 云浮水源山): whether one can begin here, in one look-up."""
+        layers, members = self.layers, self.connections.member_layers
+        return frozenset(name[:2] for name, owner in self.plain_names.items() if layers[owner] in members)
+
+    @cached_property
     def layers(self) -> dict[str, str]:
         """Each entry's layer by its id: looked up for every mention, without a call."""
         return {entry_id: entry.layer for entry_id, entry in self.entries.items()}
