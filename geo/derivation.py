@@ -337,8 +337,9 @@ def composed(
         return entry_id, end
     if not (start == after or _starts_a_name(text, start, gazetteer.name_breaks)):
         return entry_id, end
+    breaks = gazetteer.name_breaks
     for length in range(0, longest + 1):
-        if length and (end + length > limit or not _is_own_name(text[end : end + length], gazetteer.name_breaks)):
+        if length and (end + length > limit or not _own_name_goes_on(text, end, end + length, breaks)):
             break
         if text[end + length : end + length + 1] not in firsts:
             continue
@@ -354,23 +355,13 @@ def _starts_a_name(text: str, start: int, breaks: tuple[str, ...]) -> bool:
     中山), only punctuation, a verb or particle of `breaks`, or the text's start."""
     if start == 0 or not is_han(text[start - 1]):
         return True
-    return _breaks_pattern(breaks, at_end=True).search(text, max(0, start - _longest(breaks)), start) is not None
+    return text.endswith(breaks, max(0, start - _longest(breaks)), start)
 
 
-def _is_own_name(text: str, breaks: tuple[str, ...]) -> bool:
-    """Chinese characters only, none of them a word that ends a name (的, 建设, 和…)."""
-    return _HAN_ONLY.fullmatch(text) is not None and _breaks_pattern(breaks).search(text) is None
-
-
-_HAN_ONLY = re.compile("[\u4e00-\u9fff]+")
-
-
-@cache
-def _breaks_pattern(breaks: tuple[str, ...], at_end: bool = False) -> re.Pattern:
-    """Any of the words that end a name, longest first (or, `at_end`, any that ends where the search stops): one
-    search instead of one per word."""
-    words = "|".join(re.escape(w) for w in sorted(breaks, key=len, reverse=True)) or "(?!)"
-    return re.compile(f"(?:{words})\\Z" if at_end else words)
+def _own_name_goes_on(text: str, begin: int, end: int, breaks: tuple[str, ...]) -> bool:
+    """Whether text[begin:end], which is a name of its own without its last character, still is one with it: a
+    Chinese character that ends none of the words that end a name (的, 建设, 和…)."""
+    return "\u4e00" <= text[end - 1] <= "\u9fff" and not text.endswith(breaks, begin, end)
 
 
 @cache

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import shapely
+from hypothesis import given
+from hypothesis import strategies as st
 
 from baymap.geo import load_gazetteer, mentions_from_report, report_from_bytes
+from baymap.geo.derivation import _own_name_goes_on
 from baymap.geo.matching import matcher_from_gazetteer
 
 SHIPPED = load_gazetteer()
@@ -125,3 +130,16 @@ def test_list_items_that_name_a_known_place_with_the_word_after_the_list(text, e
 def test_a_list_whose_last_item_carries_the_word_names_each_item_with_it(text, expected):
     mentions = mentions_from_report(report_from_bytes(text.encode("utf-8")), SHIPPED, MATCHER)
     assert {m.text: m.entry_id for m in mentions if m.entry_id.endswith("intercity")} == expected
+
+
+@given(st.text(alphabet=st.sampled_from("大水桥的建设和a、")), st.lists(st.sampled_from(["的", "建设", "和", "设和"])))
+def test_a_name_of_its_own_is_read_a_character_at_a_time_as_a_whole(text, breaks):
+    """composed() grows a composition's own name one character at a time: each step's answer is the whole
+    prefix's (Chinese only, holding none of the words that end a name)."""
+    breaks = tuple(breaks)
+    grown = True
+    for end in range(1, len(text) + 1):
+        grown = grown and _own_name_goes_on(text, 0, end, breaks)
+        prefix = text[:end]
+        whole = re.fullmatch("[\u4e00-\u9fff]+", prefix) is not None and not any(w in prefix for w in breaks)
+        assert grown == whole
