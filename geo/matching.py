@@ -71,6 +71,11 @@ class Matcher:
 
     def __init__(self, words: Sequence[tuple[str, tuple[_Target, ...], RuleSet | None]]) -> None:
         self.words = tuple(words)
+        self.plain_ids = tuple(
+            targets[0].entry_id if len(targets) == 1 and not targets[0].needs_context else None
+            for _, targets, _ in self.words
+        )
+        """Each word's entry when it names one entry outright, needing no evidence (most names), else None."""
         self._automaton = ahocorasick_rs.AhoCorasick(
             [key for key, _, _ in self.words], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         )
@@ -187,15 +192,15 @@ def mention_rows(
     found: list[tuple[str, int, int]] = []
     # names that count if the report turns out to be about their city
     waiting: list[tuple[tuple[_Target, ...], int, int]] = []
-    words = matcher.words
+    words, plain_ids = matcher.words, matcher.plain_ids
     for index, start, end in matcher.matches(folded):
         _, targets, rules = words[index]
+        if rules is not None and not rules.allows(folded, start, end):  # (an ignored phrase has no rules)
+            continue
+        if (entry_id := plain_ids[index]) is not None:  # most names: one place, no evidence needed
+            found.append((entry_id, start, end))
+            continue
         if targets[0].entry_id is None:
-            continue
-        if rules is not None and not rules.allows(folded, start, end):
-            continue
-        if len(targets) == 1 and not targets[0].needs_context:  # most names: one place, no evidence needed
-            found.append((targets[0].entry_id, start, end))
             continue
         fitting = [t for t in targets if not t.needs_context or _fits_context(folded, start, end, t.alias)]
         if not fitting and len(targets) > 1:  # no words close by: the script may say which (大埔 of Hong Kong)
