@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import repeat
@@ -153,21 +153,16 @@ Columns = tuple[list[str], list[str], list[int], list[int], list[int], list[int]
 
 
 def mention_columns(report: Report, gazetteer: Gazetteer, matcher: Matcher | None = None) -> Columns:
-    """mention_rows as columns; a name repeated shares one string (pickle then writes it once)."""
-    rows = list(mention_rows(report, gazetteer, matcher))
-    if not rows:
+    """Each mention's entry id, name, offsets, quote offsets and section, as columns; a name repeated shares one
+    string (pickle then writes it once)."""
+    spans = mention_spans(report, gazetteer, matcher)
+    if not spans:
         return [], [], [], [], [], [], []
-    ids, starts, ends, lefts, rights, sections = map(list, zip(*rows, strict=True))
+    starts, ends, ids = map(list, zip(*spans, strict=True))
+    lefts, rights, sections = report.quotes_and_sections(starts, ends)
     text, names = report.text, {}
-    return (
-        ids,
-        [names.setdefault(n := text[s:e], n) for s, e in zip(starts, ends, strict=True)],
-        starts,
-        ends,
-        lefts,
-        rights,
-        sections,
-    )
+    names_written = [names.setdefault(n := text[s:e], n) for s, e in zip(starts, ends, strict=True)]
+    return ids, names_written, starts, ends, lefts, rights, sections
 
 
 def mentions_from_columns(columns: Columns, text: str, report: str) -> list[Mention]:
@@ -181,13 +176,11 @@ def mentions_from_columns(columns: Columns, text: str, report: str) -> list[Ment
     )
 
 
-def mention_rows(
-    report: Report, gazetteer: Gazetteer, matcher: Matcher | None = None
-) -> Iterator[tuple[str, int, int, int, int, str]]:
-    """(entry id, start, end, quote start, quote end, section) for each mention: offsets, not copies of text."""
+def mention_spans(report: Report, gazetteer: Gazetteer, matcher: Matcher | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, entry id) of each mention, in order: offsets, not copies of text."""
     matcher = matcher if matcher is not None else matcher_from_gazetteer(gazetteer)
     if len(matcher) == 0:
-        return
+        return []
     folded = report.normalised
     found: list[tuple[str, int, int]] = []
     # names that count if the report turns out to be about their city
@@ -220,10 +213,7 @@ def mention_rows(
     found = _without_places_another_city_precedes(gazetteer, found)
     found = connected(gazetteer, folded, found)
     rows = [*composed_rows(gazetteer, folded, found), *listed_items(gazetteer, folded, found)]
-    rows = sorted({*rows, *units_heading_names(gazetteer, folded, rows)})  # 徐闻县 of 徐闻县大水桥水库 once
-    quotes = report.quotes_and_sections([row[0] for row in rows], [row[1] for row in rows])
-    for (start, end, entry_id), (left, right, label) in zip(rows, quotes, strict=True):
-        yield entry_id, start, end, left, right, label
+    return sorted({*rows, *units_heading_names(gazetteer, folded, rows)})  # 徐闻县 of 徐闻县大水桥水库 once
 
 
 def units_heading_names(gazetteer: Gazetteer, text: str, rows: Iterable[tuple[int, int, str]]) -> list[tuple]:

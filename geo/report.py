@@ -41,6 +41,7 @@ FOLDED_SENTENCE_END = "。!?;\n"
 CLAUSE_MARK = re.compile(r"[，、；：,;:]|[.?!](?=\s)")
 PREAMBLE = "前言"
 _FIRST_LINE = re.compile(r"\S[^\n\r]*")
+_SENTENCE_END_RE = re.compile(rf"[{re.escape(SENTENCE_END)}]|\.(?!\S)")
 _SENTENCE_END_CODES = np.array([ord(ch) for ch in SENTENCE_END + "."], dtype=np.uint32)
 
 
@@ -106,12 +107,18 @@ class Report:
         """The same as an array: every sentence mark, and an ASCII full stop before white space or at the end,
         found in one look-up of all the text's code points (a pattern made a match object for each)."""
         text = self.text
-        codes = np.frombuffer(text.encode(_CODE_POINTS, "surrogatepass"), dtype=np.uint32)
+        if len(text) > FOLD_ARRAY_MAX:  # a huge report: no array of 4 bytes a character beside it (memory)
+            return np.array([m.start() for m in _SENTENCE_END_RE.finditer(text)], dtype=np.int64)
+        codes = self._code_points
         ends = np.flatnonzero(np.isin(codes, _SENTENCE_END_CODES))
         stops = [
             at for at in np.flatnonzero(codes == ord(".")).tolist() if at + 1 < len(text) and not text[at + 1].isspace()
         ]
         return np.setdiff1d(ends, stops, assume_unique=True) if stops else ends.astype(np.int64)
+
+    @cached_property
+    def _code_points(self) -> np.ndarray:
+        return np.frombuffer(self.text.encode(_CODE_POINTS, "surrogatepass"), dtype=np.uint32)
 
     def _section_index(self, offset: int) -> int:
         index = bisect.bisect_right(self._section_starts, offset) - 1
@@ -128,36 +135,31 @@ class Report:
         """The label of the section at offset, made once per section (called for every mention)."""
         return self._section_labels[self._section_index(offset)]
 
-    def quotes_and_sections(self, starts: list[int], ends: list[int]) -> list[tuple[int, int, str]]:
-        """(quote start, quote end, section label) for each of many mentions: sentence_span and section_label_at,
-        with the sentence and section ends looked up for all of them in one search instead of one per mention."""
+    def quotes_and_sections(self, starts: list[int], ends: list[int]) -> tuple[list[int], list[int], list[str]]:
+        """The quote starts, quote ends and section labels of many mentions, as sentence_span and section_label_at
+        give them, looked up for all at once: only a sentence cut for its length or one that begins or ends with
+        white space is read by itself."""
         if not starts:
-            return []
-        text, reach = self.text, QUOTE_REACH
+            return [], [], []
+        text = self.text
+        mention_starts, mention_ends = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
         sentence_ends = self._sentence_end_array
-        before = np.searchsorted(sentence_ends, starts).tolist()
-        after = np.searchsorted(sentence_ends, ends).tolist()
-        bounds = self._sentence_bounds
-        sections = np.searchsorted(self._section_start_array, starts, side="right").tolist()
-        labels = self._section_labels
-        spans = []
-        for start, end, first, last, section in zip(starts, ends, before, after, sections, strict=True):
-            left, right = bounds[first][0], bounds[last][1]
-            if start - left > reach or right - end > reach:  # a long sentence: cut, as sentence_span does
-                left, right = self.sentence_span(start, end)
-            else:  # white space stripped, as sentence_span does
-                if left < start and text[left].isspace():
-                    left = start - len(text[left:start].lstrip())
-                if right > end and text[right - 1].isspace():
-                    right = end + len(text[end:right].rstrip())
-            spans.append((left, right, labels[section - 1 if section > 1 else 0]))
-        return spans
-
-    @cached_property
-    def _sentence_bounds(self) -> list[tuple[int, int]]:
-        """(start, end) of the sentence before each sentence end, and of the text after the last."""
-        starts = [0, *(end + 1 for end in self._sentence_ends)]
-        return list(zip(starts, [*(end + 1 for end in self._sentence_ends), len(self.text)], strict=True))
+        lefts = np.concatenate(([0], sentence_ends + 1))[np.searchsorted(sentence_ends, mention_starts)]
+        rights = np.concatenate((sentence_ends + 1, [len(text)]))[np.searchsorted(sentence_ends, mention_ends)]
+        odd = (mention_starts - lefts > QUOTE_REACH) | (rights - mention_ends > QUOTE_REACH)
+        if len(text) > FOLD_ARRAY_MAX:
+            odd[:] = True  # (a huge report has no array of its code points)
+        else:
+            spaces = _white_space()[np.minimum(self._code_points, WHITE_SPACE_MAX)]
+            last = len(text) - 1
+            odd |= (lefts < mention_starts) & spaces[np.minimum(lefts, last)]
+            odd |= (rights > mention_ends) & spaces[np.maximum(rights - 1, 0)]
+        lefts, rights = lefts.tolist(), rights.tolist()
+        for index in np.flatnonzero(odd).tolist():
+            lefts[index], rights[index] = self.sentence_span(starts[index], ends[index])
+        sections = np.searchsorted(self._section_start_array, mention_starts, side="right") - 1
+        labels = list(map(self._section_labels.__getitem__, np.maximum(sections, 0).tolist()))
+        return lefts, rights, labels
 
     @cached_property
     def _section_start_array(self) -> np.ndarray:
@@ -282,6 +284,16 @@ def sections_from_text(text: str) -> tuple[Section, ...]:
             continue  # a contents line: only sub-headings before the next heading
         sections.append(Section(match.group(1), match.group(2).strip(), match.start(1)))
     return tuple(sections)
+
+
+#: The highest code point str.isspace() holds true (U+3000, the ideographic space).
+WHITE_SPACE_MAX = 0x3000
+
+
+@cache
+def _white_space() -> np.ndarray:
+    """Whether each code point up to WHITE_SPACE_MAX is white space as str.isspace() says (above it none is)."""
+    return np.array([chr(code).isspace() for code in range(WHITE_SPACE_MAX + 1)], dtype=bool)
 
 
 def _only_subheadings(body: str) -> bool:

@@ -118,7 +118,20 @@ def test_quotes_and_sections_for_many_mentions_are_each_mentions_own(pieces, dat
     starts = data.draw(st.lists(st.integers(0, size - 1), max_size=20))
     ends = [min(size, start + data.draw(st.integers(1, 4))) for start in starts]
     expected = [(*report.sentence_span(s, e), report.section_label_at(s)) for s, e in zip(starts, ends, strict=True)]
-    assert report.quotes_and_sections(starts, ends) == expected
+    assert list(zip(*report.quotes_and_sections(starts, ends), strict=True)) == expected
+
+
+def test_a_huge_reports_quotes_are_read_without_an_array_of_its_characters(sample, monkeypatch):
+    """Above FOLD_ARRAY_MAX characters no array of code points is made (memory): the quotes are the same."""
+    from baymap.geo import report as report_module
+
+    monkeypatch.setattr(report_module, "FOLD_ARRAY_MAX", 100)
+    huge = report_from_text(sample.text)
+    starts = list(range(0, len(huge.text) - 2, 97))
+    ends = [start + 2 for start in starts]
+    expected = [(*sample.sentence_span(s, e), sample.section_label_at(s)) for s, e in zip(starts, ends, strict=True)]
+    assert list(huge._sentence_ends) == list(sample._sentence_ends)
+    assert list(zip(*huge.quotes_and_sections(starts, ends), strict=True)) == expected
 
 
 def test_normalisation_folds_width_and_script_but_keeps_length():
