@@ -146,17 +146,20 @@ class Report:
         sentence_ends = self._sentence_end_array
         lefts = np.concatenate(([0], sentence_ends + 1))[np.searchsorted(sentence_ends, mention_starts)]
         rights = np.concatenate((sentence_ends + 1, [len(text)]))[np.searchsorted(sentence_ends, mention_ends)]
-        odd = (mention_starts - lefts > QUOTE_REACH) | (rights - mention_ends > QUOTE_REACH)
-        if len(text) > FOLD_ARRAY_MAX:
-            odd[:] = True  # (a huge report has no array of its code points)
+        cut = (mention_starts - lefts > QUOTE_REACH) | (rights - mention_ends > QUOTE_REACH)
+        if len(text) > FOLD_ARRAY_MAX:  # (a huge report has no array of its code points)
+            spaced = np.ones_like(cut)
         else:
-            spaces = _white_space()[np.minimum(self._code_points, WHITE_SPACE_MAX)]
-            last = len(text) - 1
-            odd |= (lefts < mention_starts) & spaces[np.minimum(lefts, last)]
-            odd |= (rights > mention_ends) & spaces[np.maximum(rights - 1, 0)]
+            spaces = _white_space()[np.minimum(self._code_points, WHITE_SPACE_MAX + 1)]
+            spaced = (lefts < mention_starts) & spaces[np.minimum(lefts, len(text) - 1)]
+            spaced |= (rights > mention_ends) & spaces[np.maximum(rights - 1, 0)]
         lefts, rights = lefts.tolist(), rights.tolist()
-        for index in np.flatnonzero(odd).tolist():
+        for index in np.flatnonzero(cut).tolist():
             lefts[index], rights[index] = self.sentence_span(starts[index], ends[index])
+        for index in np.flatnonzero(spaced & ~cut).tolist():  # white space stripped, as sentence_span does
+            start, end, left, right = starts[index], ends[index], lefts[index], rights[index]
+            lefts[index] = start - len(text[left:start].lstrip())
+            rights[index] = end + len(text[end:right].rstrip())
         sections = np.searchsorted(self._section_start_array, mention_starts, side="right") - 1
         labels = list(map(self._section_labels.__getitem__, np.maximum(sections, 0).tolist()))
         return lefts, rights, labels
@@ -292,8 +295,9 @@ WHITE_SPACE_MAX = 0x3000
 
 @cache
 def _white_space() -> np.ndarray:
-    """Whether each code point up to WHITE_SPACE_MAX is white space as str.isspace() says (above it none is)."""
-    return np.array([chr(code).isspace() for code in range(WHITE_SPACE_MAX + 1)], dtype=bool)
+    """Whether each code point up to WHITE_SPACE_MAX is white space as str.isspace() says, then one False for
+    every code point above it."""
+    return np.array([chr(code).isspace() for code in range(WHITE_SPACE_MAX + 1)] + [False], dtype=bool)
 
 
 def _only_subheadings(body: str) -> bool:
