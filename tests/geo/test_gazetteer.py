@@ -366,3 +366,17 @@ def test_a_shipped_line_goes_through_a_station_entry_rather_than_a_copy_of_it():
                 if "name" in station and station["name"].split()[0] in stations:
                     copies.append((raw["id"], station["name"]))
     assert copies == []
+
+
+def test_the_name_lookups_read_from_the_cache_are_the_ones_worked_out(monkeypatch, tmp_path):
+    """load_gazetteer fills its name look-ups from the per-user cache: they must be what the entries give."""
+    from baymap.geo.gazetteer import CACHED_LOOKUPS
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    load_gazetteer()  # works them out and writes them
+    assert list((tmp_path / "baymap").glob("lookups-*.pickle"))
+    from_cache = load_gazetteer()
+    monkeypatch.setenv("BAYMAP_NO_CACHE", "1")
+    worked_out = load_gazetteer()
+    for name in CACHED_LOOKUPS:
+        assert getattr(from_cache, name) == getattr(worked_out, name), name
