@@ -35,6 +35,9 @@ PROPER, COMMON, STOP = "proper", "common", "stop"
 #: The kinds of a head's element besides the word classes: a gazetteer mention, a joiner (— or 至), an
 #: unknown character (in no dictionary word).
 PLACE, JOINER, UNKNOWN = "place", "joiner", "unknown"
+#: How many classed words a Lexicon keeps before it forgets them all: many reports' worth, about 6 MB.
+MAX_KNOWN = 50_000
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,22 @@ class Lexicon:
     max_head: int
     buckets: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     """The lines a report has looked in, split: each line at its first use, not all 350,000 words at load."""
+    known: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    """Words already classed, at most MAX_KNOWN: a corpus's reports read the same words (城市, 区域) again and again."""
 
     def kind(self, word: str) -> str | None:
         """A word's class after the hand-kept lists, or None when it is no word the lists know.
 
         A single character stops a name only when it is one of `single_stops` (在, 和, 跨…): jieba's classes
         for single characters (天 a measure word, 三角 a numeral) say little about a name."""
+        found = self.known.get(word, _UNSEEN)
+        if found is _UNSEEN:
+            if len(self.known) >= MAX_KNOWN:
+                self.known.clear()  # a corpus brings new words without end
+            found = self.known[word] = self._class_of(word)
+        return found
+
+    def _class_of(self, word: str) -> str | None:
         if word in self.stop_words or word in self.single_stops:
             return STOP
         if word in self.not_proper or word in self.extra_common or word in self.inner_verbs:
