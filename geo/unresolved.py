@@ -220,8 +220,11 @@ def unresolved_from_spans(report: Report, spans: Iterable[tuple[int, int]]) -> l
 
 
 def _candidates(doc: _Doc, words: Lexicon) -> list[tuple[int, int]]:
+    """The candidates of the endings outside the mentions (most endings close a mention: 深圳港, 南沙区)."""
     spans = []
     for match in words.endings.finditer(doc.text):
+        if any(doc.covered[match.start() : match.end()]):
+            continue
         span = _candidate(doc, match, words)
         if span is not None:
             spans.append(span)
@@ -261,7 +264,7 @@ def _candidate(doc: _Doc, match: re.Match, words: Lexicon) -> tuple[int, int] | 
     """The name an ending closes, as (start, end), or None when it closes a phrase or a known place."""
     text, covered = doc.text, doc.covered
     start, end = match.span()
-    if any(covered[start:end]) or _continues_a_word(text, end, words):
+    if _continues_a_word(text, end, words):
         return None
     start = _type_word_start(text, covered, start, end, words)
     if start is None:
@@ -305,16 +308,20 @@ def _continues_a_word(text: str, end: int, words: Lexicon) -> bool:
 
 def _type_word_start(text: str, covered: bytearray, start: int, end: int, words: Lexicon) -> int | None:
     """Where a common word holding the ending starts (渔港, 航线, 青山, 信息港), or None inside a stop (全线)."""
-    for size in range(min(MAX_WORD, end), end - start, -1):
+    for size in range(_uncovered_before(covered, end, MAX_WORD), end - start, -1):
         word = text[end - size : end]
-        if any(covered[end - size : end]):
-            continue
         found = words.kind(word)
         if found == STOP:
             return None
         if found == COMMON and not (end - size > 0 and words.kind(text[end - size - 1 : end - size + 1])):
             return end - size  # (not 海湾 in 红海湾, where 红海 is the word)
     return start
+
+
+def _uncovered_before(covered: bytearray, pos: int, most: int) -> int:
+    """How many characters right before pos lie outside the mentions, at most `most`: one search, no slices."""
+    last = covered.rfind(1, max(0, pos - most), pos)
+    return pos - last - 1 if last >= 0 else min(most, pos)
 
 
 def _head(doc: _Doc, ending_start: int, limit: int, kind: str, words: Lexicon) -> list[_Part] | None:
@@ -400,16 +407,22 @@ def _quotes_a_name(quoted: str, words: Lexicon) -> bool:
 
 def _word_before(text: str, covered: bytearray, pos: int, limit: int, kind: str, words: Lexicon) -> _Part | None:
     """The longest dictionary word ending at pos (else one character), classed; None at a stop."""
-    for size in range(min(MAX_WORD, pos - limit), 1, -1):
+    for size in range(_han_before(text, pos, _uncovered_before(covered, pos, min(MAX_WORD, pos - limit))), 1, -1):
         word = text[pos - size : pos]
-        if any(covered[pos - size : pos]) or not all(map(is_han, word)):
-            continue
         found = words.kind(word)
         if found is not None and not _overlaps_a_stop(text, pos - size, limit, words):
             return _classed(word, pos - size, found, kind, words)
     if pos >= 2 and text[pos - 2] in NUMERALS:
         return None  # a measure word after a numeral (三宗大中型灌区)
     return _classed(text[pos - 1], pos - 1, words.kind(text[pos - 1]), kind, words)
+
+
+def _han_before(text: str, pos: int, most: int) -> int:
+    """How many Han characters right before pos, at most `most`: the longest word that can end there."""
+    size = 0
+    while size < most and is_han(text[pos - size - 1]):
+        size += 1
+    return size
 
 
 def _overlaps_a_stop(text: str, start: int, limit: int, words: Lexicon) -> bool:
