@@ -358,10 +358,11 @@ def _part_before(doc: _Doc, pos: int, limit: int, kind: str, words: Lexicon) -> 
     text, covered = doc.text, doc.covered
     ch = text[pos - 1]
     if covered[pos - 1]:
-        start = pos - 1
-        while start > limit and covered[start - 1]:
-            start -= 1
+        free = covered.rfind(0, limit, pos - 1)
+        start = free + 1 if free >= 0 else limit  # the mention's start, or the limit
         return _Part(start, PLACE, text[start:pos])
+    if is_han(ch):
+        return _word_before(text, covered, pos, limit, kind, words)
     if ch in OPENING:
         return _enclosed(doc, pos, limit, OPENING[ch], words)
     if ch in words.dashes:
@@ -375,9 +376,7 @@ def _part_before(doc: _Doc, pos: int, limit: int, kind: str, words: Lexicon) -> 
             return None
         acronym = doc.original[start:pos].isupper()
         return _Part(start, COMMON if acronym else PROPER, latin)  # LNG, CBD are common; vivo is a brand
-    if not is_han(ch):
-        return None
-    return _word_before(text, covered, pos, limit, kind, words)
+    return None
 
 
 def _enclosed(doc: _Doc, pos: int, limit: int, opening: str, words: Lexicon) -> _Part | None:
@@ -419,10 +418,11 @@ def _word_before(text: str, covered: bytearray, pos: int, limit: int, kind: str,
 
 def _han_before(text: str, pos: int, most: int) -> int:
     """How many Han characters right before pos, at most `most`: the longest word that can end there."""
-    size = 0
-    while size < most and is_han(text[pos - size - 1]):
-        size += 1
-    return size
+    for size in range(most, 0, -1):
+        chars = text[pos - size : pos]
+        if all(map(is_han, chars)):
+            return size
+    return 0
 
 
 def _overlaps_a_stop(text: str, start: int, limit: int, words: Lexicon) -> bool:
