@@ -223,8 +223,8 @@ def _candidates(doc: _Doc, words: Lexicon) -> list[tuple[int, int]]:
     """The candidates of the endings outside the mentions (most endings close a mention: 深圳港, 南沙区)."""
     spans = []
     for match in words.endings.finditer(doc.text):
-        if any(doc.covered[match.start() : match.end()]):
-            continue
+        if doc.covered[match.end() - 1] or any(doc.covered[match.start() : match.end()]):
+            continue  # (its last character first: a mention holding an ending mostly ends with it)
         span = _candidate(doc, match, words)
         if span is not None:
             spans.append(span)
@@ -406,7 +406,7 @@ def _quotes_a_name(quoted: str, words: Lexicon) -> bool:
 
 def _word_before(text: str, covered: bytearray, pos: int, limit: int, kind: str, words: Lexicon) -> _Part | None:
     """The longest dictionary word ending at pos (else one character), classed; None at a stop."""
-    for size in range(_han_before(text, pos, _uncovered_before(covered, pos, min(MAX_WORD, pos - limit))), 1, -1):
+    for size in range(_room_before(text, covered, pos, min(MAX_WORD, pos - limit)), 1, -1):
         word = text[pos - size : pos]
         found = words.kind(word)
         if found is not None and not _overlaps_a_stop(text, pos - size, limit, words):
@@ -416,9 +416,10 @@ def _word_before(text: str, covered: bytearray, pos: int, limit: int, kind: str,
     return _classed(text[pos - 1], pos - 1, words.kind(text[pos - 1]), kind, words)
 
 
-def _han_before(text: str, pos: int, most: int) -> int:
-    """How many Han characters right before pos, at most `most`: the longest word that can end there."""
-    for size in range(most, 0, -1):
+def _room_before(text: str, covered: bytearray, pos: int, most: int) -> int:
+    """How many characters right before pos are Han and outside mentions, at most `most`: the longest word there."""
+    last = covered.rfind(1, pos - most, pos)
+    for size in range(pos - last - 1 if last >= 0 else most, 0, -1):
         chars = text[pos - size : pos]
         if all(map(is_han, chars)):
             return size
