@@ -38,6 +38,7 @@ PROPER, COMMON, STOP = "proper", "common", "stop"
 PLACE, JOINER, UNKNOWN = "place", "joiner", "unknown"
 #: How many classed words a Lexicon keeps before it forgets them all: many reports' worth, about 6 MB.
 MAX_KNOWN = 50_000
+#: What Lexicon.known gives for a word not classed yet (None is a class: no word the lists know).
 _UNSEEN = object()
 
 
@@ -98,6 +99,7 @@ class Lexicon:
         return found
 
     def _class_of(self, word: str) -> str | None:
+        """kind() without its memory: the hand-kept lists, then the dictionary lines of the word's last character."""
         if word in self.stop_words or word in self.single_stops:
             return STOP
         if word in self.not_proper or word in self.extra_common or word in self.inner_verbs:
