@@ -146,13 +146,34 @@ def lexicon() -> Lexicon:
     kinds = {ending: kind for kind, endings in lists["endings"].items() for ending in endings}
     return Lexicon(
         words=_words(data_bytes("words.txt").decode("utf-8")),
-        endings=re.compile("|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))),
+        endings=re.compile(_alternation(kinds)),
         ending_kind=kinds,
         **{key: frozenset(lists[key]) for key in _SETS},
         toponyms=_toponyms(lists["admin_suffixes"]),
         generic_tails=tuple(lists["generic_tails"]),
         max_head=lists["max_head"],
     )
+
+
+def _alternation(strings: Iterable[str]) -> str:
+    """A regex of the strings as a tree of their beginnings (港(?:区)?): the longest that matches at a character,
+    as a longest-first alternation finds it, with one branch tried per first character instead of per string."""
+    tree: dict = {}
+    for string in strings:
+        node = tree
+        for char in string:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a string ends here
+    return _branches(tree)
+
+
+def _branches(node: dict) -> str:
+    """The regex of a subtree: its branches, optional (greedy, so longest first) where a string ends."""
+    branches = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _toponyms(suffixes: list[str]) -> frozenset[str]:
