@@ -244,9 +244,9 @@ def unresolved_from_spans(report: Report, spans: Iterable[tuple[int, int]]) -> l
 
 def _candidates(doc: _Doc, words: Lexicon) -> list[tuple[int, int]]:
     """The candidates of the endings outside the mentions (most endings close a mention: 深圳港, 南沙区)."""
-    spans = []
+    covered, spans = doc.covered, []
     for match in words.endings.finditer(doc.text):
-        if doc.covered[match.end() - 1] or any(doc.covered[match.start() : match.end()]):
+        if covered[match.end() - 1] or any(covered[match.start() : match.end()]):
             continue  # (its last character first: a mention holding an ending mostly ends with it)
         span = _candidate(doc, match, words)
         if span is not None:
