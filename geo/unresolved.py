@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 import yaml
 
@@ -35,6 +36,10 @@ PROPER, COMMON, STOP = "proper", "common", "stop"
 #: The kinds of a head's element besides the word classes: a gazetteer mention, a joiner (— or 至), an
 #: unknown character (in no dictionary word).
 PLACE, JOINER, UNKNOWN = "place", "joiner", "unknown"
+#: How many classed words a Lexicon keeps before it forgets them all: many reports' worth, about 6 MB.
+MAX_KNOWN = 50_000
+#: What Lexicon.known gives for a word not classed yet (None is a class: no word the lists know).
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -78,12 +83,23 @@ class Lexicon:
     max_head: int
     buckets: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     """The lines a report has looked in, split: each line at its first use, not all 350,000 words at load."""
+    known: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    """Words already classed, at most MAX_KNOWN: a corpus's reports read the same words (城市, 区域) again and again."""
 
     def kind(self, word: str) -> str | None:
         """A word's class after the hand-kept lists, or None when it is no word the lists know.
 
         A single character stops a name only when it is one of `single_stops` (在, 和, 跨…): jieba's classes
         for single characters (天 a measure word, 三角 a numeral) say little about a name."""
+        found = self.known.get(word, _UNSEEN)
+        if found is _UNSEEN:
+            if len(self.known) >= MAX_KNOWN:
+                self.known.clear()  # a corpus brings new words without end
+            found = self.known[word] = self._class_of(word)
+        return found
+
+    def _class_of(self, word: str) -> str | None:
+        """kind() without its memory: the hand-kept lists, then the dictionary lines of the word's last character."""
         if word in self.stop_words or word in self.single_stops:
             return STOP
         if word in self.not_proper or word in self.extra_common or word in self.inner_verbs:
@@ -130,13 +146,34 @@ def lexicon() -> Lexicon:
     kinds = {ending: kind for kind, endings in lists["endings"].items() for ending in endings}
     return Lexicon(
         words=_words(data_bytes("words.txt").decode("utf-8")),
-        endings=re.compile("|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))),
+        endings=re.compile(_alternation(kinds)),
         ending_kind=kinds,
         **{key: frozenset(lists[key]) for key in _SETS},
         toponyms=_toponyms(lists["admin_suffixes"]),
         generic_tails=tuple(lists["generic_tails"]),
         max_head=lists["max_head"],
     )
+
+
+def _alternation(strings: Iterable[str]) -> str:
+    """A regex of the strings as a tree of their beginnings (港(?:区)?): the longest that matches at a character,
+    as a longest-first alternation finds it, with one branch tried per first character instead of per string."""
+    tree: dict = {}
+    for string in strings:
+        node = tree
+        for char in string:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a string ends here
+    return _branches(tree)
+
+
+def _branches(node: dict) -> str:
+    """The regex of a subtree: its branches, optional (greedy, so longest first) where a string ends."""
+    branches = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _toponyms(suffixes: list[str]) -> frozenset[str]:
@@ -177,9 +214,8 @@ class _Doc:
     covered: bytearray
 
 
-@dataclass(frozen=True)
-class _Part:
-    """One element of a candidate's head, read back from its ending."""
+class _Part(NamedTuple):
+    """One element of a candidate's head, read back from its ending (a tuple: a report makes hundreds)."""
 
     start: int
     kind: str
@@ -207,8 +243,11 @@ def unresolved_from_spans(report: Report, spans: Iterable[tuple[int, int]]) -> l
 
 
 def _candidates(doc: _Doc, words: Lexicon) -> list[tuple[int, int]]:
-    spans = []
+    """The candidates of the endings outside the mentions (most endings close a mention: 深圳港, 南沙区)."""
+    covered, spans = doc.covered, []
     for match in words.endings.finditer(doc.text):
+        if covered[match.end() - 1] or any(covered[match.start() : match.end()]):
+            continue  # (its last character first: a mention holding an ending mostly ends with it)
         span = _candidate(doc, match, words)
         if span is not None:
             spans.append(span)
@@ -248,7 +287,7 @@ def _candidate(doc: _Doc, match: re.Match, words: Lexicon) -> tuple[int, int] | 
     """The name an ending closes, as (start, end), or None when it closes a phrase or a known place."""
     text, covered = doc.text, doc.covered
     start, end = match.span()
-    if any(covered[start:end]) or _continues_a_word(text, end, words):
+    if _continues_a_word(text, end, words):
         return None
     start = _type_word_start(text, covered, start, end, words)
     if start is None:
@@ -292,16 +331,20 @@ def _continues_a_word(text: str, end: int, words: Lexicon) -> bool:
 
 def _type_word_start(text: str, covered: bytearray, start: int, end: int, words: Lexicon) -> int | None:
     """Where a common word holding the ending starts (渔港, 航线, 青山, 信息港), or None inside a stop (全线)."""
-    for size in range(min(MAX_WORD, end), end - start, -1):
+    for size in range(_uncovered_before(covered, end, MAX_WORD), end - start, -1):
         word = text[end - size : end]
-        if any(covered[end - size : end]):
-            continue
         found = words.kind(word)
         if found == STOP:
             return None
         if found == COMMON and not (end - size > 0 and words.kind(text[end - size - 1 : end - size + 1])):
             return end - size  # (not 海湾 in 红海湾, where 红海 is the word)
     return start
+
+
+def _uncovered_before(covered: bytearray, pos: int, most: int) -> int:
+    """How many characters right before pos lie outside the mentions, at most `most`: one search, no slices."""
+    last = covered.rfind(1, max(0, pos - most), pos)
+    return pos - last - 1 if last >= 0 else min(most, pos)
 
 
 def _head(doc: _Doc, ending_start: int, limit: int, kind: str, words: Lexicon) -> list[_Part] | None:
@@ -338,10 +381,11 @@ def _part_before(doc: _Doc, pos: int, limit: int, kind: str, words: Lexicon) -> 
     text, covered = doc.text, doc.covered
     ch = text[pos - 1]
     if covered[pos - 1]:
-        start = pos - 1
-        while start > limit and covered[start - 1]:
-            start -= 1
+        free = covered.rfind(0, limit, pos - 1)
+        start = free + 1 if free >= 0 else limit  # the mention's start, or the limit
         return _Part(start, PLACE, text[start:pos])
+    if is_han(ch):
+        return _word_before(text, covered, pos, limit, kind, words)
     if ch in OPENING:
         return _enclosed(doc, pos, limit, OPENING[ch], words)
     if ch in words.dashes:
@@ -355,9 +399,7 @@ def _part_before(doc: _Doc, pos: int, limit: int, kind: str, words: Lexicon) -> 
             return None
         acronym = doc.original[start:pos].isupper()
         return _Part(start, COMMON if acronym else PROPER, latin)  # LNG, CBD are common; vivo is a brand
-    if not is_han(ch):
-        return None
-    return _word_before(text, covered, pos, limit, kind, words)
+    return None
 
 
 def _enclosed(doc: _Doc, pos: int, limit: int, opening: str, words: Lexicon) -> _Part | None:
@@ -387,16 +429,24 @@ def _quotes_a_name(quoted: str, words: Lexicon) -> bool:
 
 def _word_before(text: str, covered: bytearray, pos: int, limit: int, kind: str, words: Lexicon) -> _Part | None:
     """The longest dictionary word ending at pos (else one character), classed; None at a stop."""
-    for size in range(min(MAX_WORD, pos - limit), 1, -1):
+    for size in range(_room_before(text, covered, pos, min(MAX_WORD, pos - limit)), 1, -1):
         word = text[pos - size : pos]
-        if any(covered[pos - size : pos]) or not all(map(is_han, word)):
-            continue
         found = words.kind(word)
         if found is not None and not _overlaps_a_stop(text, pos - size, limit, words):
             return _classed(word, pos - size, found, kind, words)
     if pos >= 2 and text[pos - 2] in NUMERALS:
         return None  # a measure word after a numeral (三宗大中型灌区)
     return _classed(text[pos - 1], pos - 1, words.kind(text[pos - 1]), kind, words)
+
+
+def _room_before(text: str, covered: bytearray, pos: int, most: int) -> int:
+    """How many characters right before pos are Han and outside mentions, at most `most`: the longest word there."""
+    last = covered.rfind(1, pos - most, pos)
+    return pos - _HAN_RUN_END.search(text, last + 1 if last >= 0 else pos - most, pos).start()
+
+
+#: The Han characters (is_han's range) ending a text searched up to pos: the run found in C, not a step a character.
+_HAN_RUN_END = re.compile("[\u4e00-\u9fff]*\\Z")
 
 
 def _overlaps_a_stop(text: str, start: int, limit: int, words: Lexicon) -> bool:

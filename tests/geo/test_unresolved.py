@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from baymap.geo import load_gazetteer, mentions_from_report, report_from_bytes, unresolved_from_report
-from baymap.geo.unresolved import unresolved_from_spans
+from baymap.geo.unresolved import lexicon, unresolved_from_spans
 
 
 def unresolved(text: str) -> list[tuple[str, int]]:
@@ -105,3 +108,14 @@ def test_an_expressway_named_by_its_ends_is_a_name():
 
 def test_a_provinces_own_museum_is_a_name_each_citys_museum_is_not():
     assert unmatched("省博物馆入选重点博物馆，推进各市博物馆、城市博物馆建设。") == ["省博物馆"]
+
+
+def test_the_endings_are_found_as_a_longest_first_alternation_finds_them():
+    """The endings' regex is a tree of their beginnings for speed: it must find the same endings, longest first."""
+    endings = sorted(lexicon().ending_kind, key=len, reverse=True)
+    plain = re.compile("|".join(map(re.escape, endings)))
+    pieces = [*endings, *sorted({char for ending in endings for char in ending}), "市", "域", "的"]
+    rng = random.Random(0)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(30))
+        assert [m.span() for m in lexicon().endings.finditer(text)] == [m.span() for m in plain.finditer(text)]
