@@ -88,10 +88,16 @@ class Matcher:
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         """(index in `words`, start, end) of each leftmost-longest match, in order."""
-        try:
-            return self._automaton.find_matches_as_indexes(text)
-        except UnicodeEncodeError:  # a lone surrogate, which only a caller's str can hold: read as any character
-            return self._automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", text))
+        return matches_in(self._automaton, text)
+
+
+def matches_in(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """(pattern index, start, end) of each match; a lone surrogate, which only a caller's str can hold and the
+    automaton cannot encode, reads as any other character."""
+    try:
+        return automaton.find_matches_as_indexes(text)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", text))
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

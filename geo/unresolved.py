@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
+import ahocorasick_rs
 import yaml
 
-from baymap.geo.matching import Mention
+from baymap.geo.matching import Mention, matches_in
 from baymap.geo.report import Report, is_han
 from baymap.geo.shipped import data_bytes
 
@@ -59,7 +60,9 @@ class Lexicon:
 
     words: dict[str, str]
     """Class and last character ("proper区") → the line of the words of that class ending in it."""
-    endings: re.Pattern
+    endings: ahocorasick_rs.AhoCorasick
+    """The endings, each match the longest at its place, leftmost first (Rust's aho-corasick: one call a report)."""
+    ending_list: tuple[str, ...]
     ending_kind: dict[str, str]
     line_joiners: frozenset[str]
     dashes: frozenset[str]
@@ -146,34 +149,14 @@ def lexicon() -> Lexicon:
     kinds = {ending: kind for kind, endings in lists["endings"].items() for ending in endings}
     return Lexicon(
         words=_words(data_bytes("words.txt").decode("utf-8")),
-        endings=re.compile(_alternation(kinds)),
+        endings=ahocorasick_rs.AhoCorasick(list(kinds), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+        ending_list=tuple(kinds),
         ending_kind=kinds,
         **{key: frozenset(lists[key]) for key in _SETS},
         toponyms=_toponyms(lists["admin_suffixes"]),
         generic_tails=tuple(lists["generic_tails"]),
         max_head=lists["max_head"],
     )
-
-
-def _alternation(strings: Iterable[str]) -> str:
-    """A regex of the strings as a tree of their beginnings (港(?:区)?): the longest that matches at a character,
-    as a longest-first alternation finds it, with one branch tried per first character instead of per string."""
-    tree: dict = {}
-    for string in strings:
-        node = tree
-        for char in string:
-            node = node.setdefault(char, {})
-        node[""] = {}  # a string ends here
-    return _branches(tree)
-
-
-def _branches(node: dict) -> str:
-    """The regex of a subtree: its branches, optional (greedy, so longest first) where a string ends."""
-    branches = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
 
 
 def _toponyms(suffixes: list[str]) -> frozenset[str]:
@@ -244,11 +227,11 @@ def unresolved_from_spans(report: Report, spans: Iterable[tuple[int, int]]) -> l
 
 def _candidates(doc: _Doc, words: Lexicon) -> list[tuple[int, int]]:
     """The candidates of the endings outside the mentions (most endings close a mention: 深圳港, 南沙区)."""
-    covered, spans = doc.covered, []
-    for match in words.endings.finditer(doc.text):
-        if covered[match.end() - 1] or any(covered[match.start() : match.end()]):
+    covered, spans, endings = doc.covered, [], words.ending_list
+    for index, start, end in matches_in(words.endings, doc.text):
+        if covered[end - 1] or any(covered[start:end]):
             continue  # (its last character first: a mention holding an ending mostly ends with it)
-        span = _candidate(doc, match, words)
+        span = _candidate(doc, start, end, endings[index], words)
         if span is not None:
             spans.append(span)
     return spans
@@ -283,24 +266,24 @@ def _covered(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
     return covered
 
 
-def _candidate(doc: _Doc, match: re.Match, words: Lexicon) -> tuple[int, int] | None:
+def _candidate(doc: _Doc, ending_start: int, end: int, ending: str, words: Lexicon) -> tuple[int, int] | None:
     """The name an ending closes, as (start, end), or None when it closes a phrase or a known place."""
     text, covered = doc.text, doc.covered
-    start, end = match.span()
+    start = ending_start
     if _continues_a_word(text, end, words):
         return None
     start = _type_word_start(text, covered, start, end, words)
     if start is None:
         return None
-    kind = words.ending_kind[match.group()]
-    if _own_institution(text, start, match.group(), words):
+    kind = words.ending_kind[ending]
+    if _own_institution(text, start, ending, words):
         return start - 1, end
     parts = _head(doc, start, max(0, start - words.max_head), kind, words)
     if parts is None or start - parts[-1].start < 2:
         return None
-    if start != match.start() and not _is_proper(parts[0], words):
+    if start != ending_start and not _is_proper(parts[0], words):
         return None  # a common word holding the ending (青山, 渔港) is a name's type only right after a proper element
-    if any(part.kind == PLACE and part.text.endswith(match.group()[-1]) for part in parts):
+    if any(part.kind == PLACE and part.text.endswith(ending[-1]) for part in parts):
         return None  # a known place then its title (深圳港国际枢纽港), not a name
     closed = _with_parenthesis(text, covered, end)
     if closed == end and not _names_something(parts, kind, words):

@@ -9,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from baymap.geo import load_gazetteer, mentions_from_report, report_from_bytes
+from baymap.geo.corpus import extraction_from_report
 from baymap.geo.matching import matcher_from_gazetteer
 from baymap.geo.report import report_from_text
 from baymap.geo.shipped import data_bytes
+from baymap.geo.unresolved import unresolved_from_spans
 
 SHIPPED = load_gazetteer()
 MATCHER = matcher_from_gazetteer(SHIPPED)
@@ -276,6 +278,12 @@ def test_a_lone_surrogate_in_a_callers_text_reads_as_any_other_character():
         return [(m.entry_id, m.start) for m in mentions_from_report(report_from_text(text), SHIPPED, MATCHER)]
 
     assert names("在广\udfff州和深圳\udfff") == names("在广 州和深圳 ") == [("shenzhen", 5)]
+
+    def unresolved(text: str) -> list[str]:  # (the names the reading finds by itself: no mention given)
+        return [u.text for u in unresolved_from_spans(report_from_text(text), [])]
+
+    assert unresolved("加快\udfff梅武高铁建设\udfff。") == unresolved("加快 梅武高铁建设 。") == ["梅武高铁"]
+    assert extraction_from_report(report_from_text("南沙\udfff港区"), SHIPPED, MATCHER).mentions
 
 
 def test_a_cached_matcher_finds_what_a_new_one_finds():
