@@ -274,7 +274,7 @@ def _with_lf(text: str) -> str:
 
 def sections_from_text(text: str) -> tuple[Section, ...]:
     """The preamble, then each top-level heading; a table of contents (headings with no text) is skipped."""
-    pattern = CHAPTER_HEADING if CHAPTER_HEADING.search(text) else SECTION_HEADING
+    pattern = CHAPTER_HEADING if "章" in text and CHAPTER_HEADING.search(text) else SECTION_HEADING  # (most have none)
     matches = list(pattern.finditer(text))
     sections = [Section("", PREAMBLE, 0)]
     last_of = {match.group(0).strip(): i for i, match in enumerate(matches)}
