@@ -12,7 +12,7 @@ from functools import cache
 import ahocorasick_rs
 
 from baymap.geo.gazetteer import DERIVED, THROUGH, Connections, Gazetteer, alias_key
-from baymap.geo.report import is_han
+from baymap.geo.report import han_run_start, is_han
 
 
 def composed_rows(gazetteer: Gazetteer, folded: str, found: list[tuple[str, int, int]]) -> Iterator[tuple]:
@@ -109,7 +109,7 @@ def _items_before(text: str, at: int, breaks: tuple[str, ...]) -> list[tuple[int
     items: list[tuple[int, int]] = []
     end = at
     while True:
-        start = _han_run_start(text, max(0, end - 2 * LIST_ITEM_MAX), end)
+        start = han_run_start(text, max(0, end - 2 * LIST_ITEM_MAX), end)
         if start > 0 and text[start - 1] == "、" and end - start <= LIST_ITEM_MAX:
             items.append((start, end))
             end = start - 1
@@ -118,15 +118,6 @@ def _items_before(text: str, at: int, breaks: tuple[str, ...]) -> list[tuple[int
         if end - LIST_ITEM_MAX <= cut < end and (cut > start or start == 0 or not is_han(text[start - 1])):
             items.append((cut, end))
         return items[::-1]
-
-
-def _han_run_start(text: str, limit: int, end: int) -> int:
-    """Where the Chinese characters that end at `end` begin, back no further than `limit` (items are short: a
-    step back a character beats a pattern tried at every place of the reach)."""
-    start = end
-    while start > limit and "\u4e00" <= text[start - 1] <= "\u9fff":  # is_han, without a call
-        start -= 1
-    return start
 
 
 def _last_break_end(text: str, start: int, end: int, breaks: tuple[str, ...]) -> int:

@@ -316,6 +316,15 @@ def is_han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
+def han_run_start(text: str, limit: int, end: int) -> int:
+    """Where the Chinese characters that end at `end` begin, back no further than `limit` (the runs read are short:
+    a step back a character beats a pattern tried at every place of the reach)."""
+    start = end
+    while start > limit and "\u4e00" <= text[start - 1] <= "\u9fff":  # is_han, without a call
+        start -= 1
+    return start
+
+
 def normalise_for_matching(text: str) -> str:
     """Full-width forms folded, Traditional characters simplified, ASCII lower-cased, CR as LF; length kept."""
     if len(text) > FOLD_ARRAY_MAX:  # a huge report: no array of 4 bytes a character beside it (memory)

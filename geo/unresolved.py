@@ -21,7 +21,7 @@ import ahocorasick_rs
 import yaml
 
 from baymap.geo.matching import Mention, matches_in
-from baymap.geo.report import Report, is_han
+from baymap.geo.report import Report, han_run_start, is_han
 from baymap.geo.shipped import data_bytes
 
 #: The longest dictionary word read, in characters (data/make_words.py keeps words up to this long).
@@ -425,11 +425,7 @@ def _word_before(text: str, covered: bytearray, pos: int, limit: int, kind: str,
 def _room_before(text: str, covered: bytearray, pos: int, most: int) -> int:
     """How many characters right before pos are Han and outside mentions, at most `most`: the longest word there."""
     last = covered.rfind(1, pos - most, pos)
-    return pos - _HAN_RUN_END.search(text, last + 1 if last >= 0 else pos - most, pos).start()
-
-
-#: The Han characters (is_han's range) ending a text searched up to pos: the run found in C, not a step a character.
-_HAN_RUN_END = re.compile("[\u4e00-\u9fff]*\\Z")
+    return pos - han_run_start(text, last + 1 if last >= 0 else pos - most, pos)
 
 
 def _overlaps_a_stop(text: str, start: int, limit: int, words: Lexicon) -> bool:
