@@ -170,3 +170,23 @@ def test_a_large_report_is_read_without_extra_copies(sample_bytes):
         tracemalloc.stop()
     assert len(report.text) == 7202 * 500
     assert peak < 3.5 * len(data)  # the bytes, the text and the folded text, at most
+
+
+def test_no_code_point_above_the_white_space_table_is_white_space():
+    """quotes_and_sections reads white space from a table up to WHITE_SPACE_MAX and calls all above it not white."""
+    import sys
+
+    from baymap.geo.report import WHITE_SPACE_MAX
+
+    assert max(code for code in range(sys.maxunicode + 1) if chr(code).isspace()) == WHITE_SPACE_MAX
+
+
+_BODY_PIECES = st.sampled_from(["第一节 总则", "第二節", "\n", " ", "\u3000", "\t", "正文", "第", "\xa0"])
+
+
+@given(st.lists(_BODY_PIECES).map("".join))
+def test_a_body_of_sub_headings_is_told_as_the_whole_rewrite_tells_it(body):
+    """The quick look at each line's start says what rewriting the body without its sub-headings says."""
+    from baymap.geo.report import SUBHEADING, _only_subheadings
+
+    assert _only_subheadings(body) == (not SUBHEADING.sub("", body).strip())
