@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from baymap.geo.gazetteer import Gazetteer
+from baymap.geo.gazetteer import CACHED_LOOKUPS, Gazetteer
 from baymap.geo.matching import (
     Mention,
     matcher_from_gazetteer,
@@ -87,9 +87,7 @@ def extractions_from_sources(
 
 
 def _warm(gazetteer: Gazetteer) -> None:
-    lookups = ("plain_names", "_sorted_plain_names", "composition_reach", "composition_firsts", "unit_name_heads")
-    lookups += ("unit_names", "layers", "member_name_heads")
-    for lookup in (*lookups, "focus_ids"):
+    for lookup in (*CACHED_LOOKUPS, "composition_reach", "composition_firsts"):
         getattr(gazetteer, lookup)
     lexicon()  # the word lists unresolved names are read with
 
