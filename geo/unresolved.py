@@ -424,8 +424,7 @@ def _word_before(text: str, covered: bytearray, pos: int, limit: int, kind: str,
 
 def _room_before(text: str, covered: bytearray, pos: int, most: int) -> int:
     """How many characters right before pos are Han and outside mentions, at most `most`: the longest word there."""
-    last = covered.rfind(1, pos - most, pos)
-    return pos - han_run_start(text, last + 1 if last >= 0 else pos - most, pos)
+    return pos - han_run_start(text, pos - _uncovered_before(covered, pos, most), pos)
 
 
 def _overlaps_a_stop(text: str, start: int, limit: int, words: Lexicon) -> bool:
