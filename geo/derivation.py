@@ -55,7 +55,7 @@ def listed_items(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, in
     梅州二期、云浮水源山、肇庆浪江等一批抽水蓄能电站: 肇庆浪江 + 抽水蓄能电站 is a name of 肇庆浪江抽水蓄能电站, and
     云浮水源山 would be 水源山抽水蓄能电站 (the city before the item is dropped). Only whole known names count.
     """
-    known = _Spans(found)
+    known = {(start, end) for _, start, end in found}
     for at in _all(text, "等"):
         if "、" not in text[max(0, at - LIST_ITEM_MAX - 1) : at]:
             continue  # no list ends here (most 等 end no list): not worth reading back
@@ -73,20 +73,8 @@ def listed_items(gazetteer: Gazetteer, text: str, found: list[tuple[str, int, in
                     break
 
 
-class _Spans:
-    """The (start, end) of each known place, gathered at the first look: most reports' lists need none."""
-
-    def __init__(self, found: list[tuple[str, int, int]]) -> None:
-        self._found, self._spans = found, None
-
-    def __contains__(self, span: tuple[int, int]) -> bool:
-        if self._spans is None:
-            self._spans = {(start, end) for _, start, end in self._found}
-        return span in self._spans
-
-
 def _items_with_word(
-    gazetteer: Gazetteer, text: str, items: list[tuple[int, int]], tail: str, known: _Spans, whole: bool = False
+    gazetteer: Gazetteer, text: str, items: list[tuple[int, int]], tail: str, known: set, whole: bool = False
 ) -> Iterator[tuple]:
     for start, end in items:
         if (start, end) in known:
