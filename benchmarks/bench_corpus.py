@@ -1,10 +1,12 @@
 """Benchmark: baymap at corpus scale — the sample's paragraphs shuffled into many reports.
 
-    python benchmarks/bench_corpus.py [--reports 1000]
+    python benchmarks/bench_corpus.py [--reports 1000] [--runs 3]
 
-Reports extraction throughput (decode, normalise, match, unresolved names) in MB/s,
-then the whole `build-map` over the corpus as a separate process: wall time, peak
-memory (max RSS) and the size of each output.
+Reports extraction throughput (decode, normalise, match, unresolved names) in MB/s, median of a few
+runs, beside a floor measured in the same run (a fresh process that only imports geopandas and folium,
+timed between the extraction runs): this machine's speed varies from day to day, and the floor shows
+by how much. Then the whole `build-map` over the corpus as a separate process: wall time, peak memory
+(max RSS) and the size of each output.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_build import time_floor  # noqa: E402
 
 from baymap.geo import Source, extractions_from_sources, load_gazetteer  # noqa: E402
 
@@ -49,24 +54,48 @@ def extraction_rate(paths: list[Path]) -> tuple[float, float]:
     return size / 1e6, time.perf_counter() - started
 
 
+def extraction_rate_in_fresh_process(folder: Path) -> tuple[float, float]:
+    """extraction_rate of the reports in `folder`, in a new process: nothing the last run read stays cached."""
+    command = [sys.executable, __file__, "--extract-only", str(folder)]
+    megabytes, seconds = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
+    return float(megabytes), float(seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--extract-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.extract_only:
+        print(*extraction_rate(sorted(args.extract_only.iterdir())))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "corpus").mkdir()
         paths = write_corpus(folder / "corpus", args.reports)
-        megabytes, seconds = extraction_rate(paths)
+        floors, rates = [], []
+        for _ in range(args.runs):  # alternated, so a slow spell of the machine weighs on both
+            floors.append(time_floor())
+            megabytes, seconds = extraction_rate_in_fresh_process(folder / "corpus")
+            rates.append(megabytes / seconds)
+        floor, rate = statistics.median(floors), statistics.median(rates)
         print(f"corpus:       {len(paths)} reports, {megabytes:.1f} MB")
-        print(f"extraction:   {megabytes / seconds:.1f} MB/s ({seconds:.2f} s on {os.cpu_count()} cores)")
+        print(f"floor:        median {floor:.2f} s for 'import geopandas, folium' in a fresh process")
+        print(
+            f"extraction:   median {rate:.1f} MB/s over {args.runs} runs (min {min(rates):.1f}, max {max(rates):.1f})"
+            f" on {os.cpu_count()} cores: {rate * floor:.1f} MB in the floor's time"
+        )
         out = folder / "map"
         command = [sys.executable, "-m", "baymap.build_map", *map(str, paths), "--offline", "-q", "-o", str(out)]
         started = time.perf_counter()
         subprocess.run(command, check=True)
         wall = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"build-map:    {wall:.1f} s wall, peak memory {peak:.0f} MiB (max RSS of the build process)")
+        print(
+            f"build-map:    {wall:.1f} s wall ({wall / floor:.1f} × the floor), peak memory {peak:.0f} MiB"
+            " (max RSS of the build process)"
+        )
         for path in sorted(out.iterdir()):
             print(f"  {path.name:17} {path.stat().st_size / 1e6:8.1f} MB")
         try:
