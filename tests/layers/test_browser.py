@@ -254,17 +254,35 @@ def test_city_labels_sit_above_clusters_and_do_not_overlap(open_map, offline_map
     z_labels = page.evaluate("+getComputedStyle(document.querySelector('.leaflet-bm-labels-pane')).zIndex")
     z_markers = page.evaluate("+getComputedStyle(document.querySelector('.leaflet-marker-pane')).zIndex")
     assert z_labels > z_markers
-    for zoom in (7, 8, 9):
+    for zoom in (9, 8, 7):
         opened.zoom_to(113.55, 22.3, zoom)
-        boxes = page.evaluate(
-            "Array.from(document.querySelectorAll('.bm-label'))"
-            ".filter(l => getComputedStyle(l).visibility !== 'hidden')"
-            ".map(l => Array.from(l.children).find(s => s.offsetWidth > 0).getBoundingClientRect())"
-            ".map(b => [b.left, b.top, b.right, b.bottom])"
-        )
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1 :]:
-                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), f"labels overlap at {zoom}"
+        assert_labels_apart(page, f"zoom {zoom}")
+    page.locator(".bm-buttons a", has_text="EN").click()  # wider names, thinned again at once
+    assert_labels_apart(page, "zoom 7 after switching to English")
+    for zoom in (8, 9):
+        opened.zoom_to(113.55, 22.3, zoom)
+        assert_labels_apart(page, f"zoom {zoom} in English")
+
+
+def assert_labels_apart(page, when: str) -> None:
+    names, boxes = shown_label_boxes(page)
+    assert len(names) >= 5, f"only {names} shown at {when}"
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+            assert not overlap, f"{names[i]} and {names[j]} overlap at {when}"
+
+
+def shown_label_boxes(page) -> tuple[list[str], list[list[float]]]:
+    """The city names a person sees (not hidden), and each one's box on the screen."""
+    shown = page.evaluate(
+        "Array.from(document.querySelectorAll('.bm-label'))"
+        ".filter(l => getComputedStyle(l).visibility !== 'hidden')"
+        ".map(l => Array.from(l.children).find(s => s.offsetWidth > 0))"
+        ".map(s => [s.textContent, ...(b => [b.left, b.top, b.right, b.bottom])(s.getBoundingClientRect())])"
+    )
+    return [row[0] for row in shown], [row[1:] for row in shown]
 
 
 def test_the_default_online_map_still_shows_a_map_with_no_network(open_map, tmp_path):
