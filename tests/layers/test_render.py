@@ -6,6 +6,8 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from baymap.geo.lnglat import LngLat, leaflet_latlng
 from baymap.layers.escape import escape_text, json_for_script
 from baymap.layers.render import bilingual
@@ -149,3 +151,30 @@ def test_the_offline_sample_map_stays_under_one_and_a_half_megabytes(tmp_path):
 
     assert build_map.main(["--offline", "-q", "-o", str(tmp_path)]) == 0
     assert (tmp_path / "map.html").stat().st_size < 1_500_000
+
+
+def test_page_geometries_move_every_point_outline_and_box_onto_gcj02_as_one_feature_alone_would(
+    sample_mentions, gazetteer
+):
+    import shapely
+
+    from baymap.geo.crs import gcj02_from_wgs84
+    from baymap.geo.features import features_from_mentions
+    from baymap.layers.render import on_gcj02, page_geometries
+
+    features = features_from_mentions(sample_mentions, gazetteer)
+    plain, moved = page_geometries(features), page_geometries(features, gcj02=True)
+    assert sum(g.outline is not None for g in moved.values()) > 10 and sum(len(g.points) for g in moved.values()) > 10
+    for feature in features:
+        alone, together = plain[feature.id], moved[feature.id]
+        one_by_one = [gcj02_from_wgs84(p) for p in alone.points]
+        assert [list(p) for p in together.points] == [pytest.approx(list(p), abs=1e-12) for p in one_by_one]
+        if alone.outline is None:
+            assert together.outline is None
+        else:  # (the shift is about 5e-3 degrees: a rounding step of 1e-5 either way is still the same place)
+            assert shapely.equals_exact(together.outline, on_gcj02(alone.outline), tolerance=1e-5)
+        (south, west), (north, east) = alone.bounds
+        box = on_gcj02(shapely.box(west, south, east, north))
+        assert together.bounds == page_geometries([feature], gcj02=True)[feature.id].bounds
+        assert together.bounds[0] == pytest.approx([box.bounds[1], box.bounds[0]], abs=1e-5)
+    assert page_geometries([], gcj02=True) == {}
