@@ -1,6 +1,6 @@
 """Benchmark: how long build-map takes on the bundled sample, and what it yields.
 
-    python benchmarks/bench_build.py [--runs 5]
+    python benchmarks/bench_build.py [--runs 7]
 
 Prints the entities, mentions and unresolved strings the sample yields, the
 build time (median of several runs, each a fresh process so imports count)
@@ -42,7 +42,7 @@ def time_process(*arguments: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         outdir = Path(tmp)
