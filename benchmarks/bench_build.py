@@ -53,8 +53,8 @@ def main() -> None:
             (review, lambda: time_build(outdir, "--review")),
             (seconds, lambda: time_build(outdir)),
         ]
-        # Interleaved, so a busy moment weighs on all four alike, and in a rotating order, so none always runs
-        # first after another (amap right after the floor read 3 % slower than the default build twice in a row).
+        # Interleaved, so a busy moment weighs on all four alike, and in a rotating order, so none of them always
+        # runs right after the same other one.
         for run in range(args.runs):
             for times, measure in measures[run % 4 :] + measures[: run % 4]:
                 times.append(measure())
