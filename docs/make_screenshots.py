@@ -36,6 +36,7 @@ def main() -> None:
             page = context.new_page()
             page.goto(page_path.as_uri())
             page.wait_for_function("window.baymap !== undefined")
+            page.wait_for_timeout(600)  # the clusters' opening animation (0.3 s) over: the view a person sees
             page.screenshot(path=OUT / "first-view.png")
             page.evaluate("window.__moved = false; baymap.map.once('moveend', () => { window.__moved = true; })")
             page.evaluate(f"baymap.go({STORY_STEP})")

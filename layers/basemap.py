@@ -28,6 +28,8 @@ MINIMAP_TOLERANCE_DEG = 0.02
 BASEMAP_PANE = "bm-basemap"
 #: City names: above the markers and clusters on a map without tiles, under the tiles (which name cities) otherwise.
 LABEL_PANE = "bm-labels"
+#: The class of a city name's marker icon: page.css keeps Leaflet.markercluster's glide off it.
+LABEL_ICON = "bm-label-icon"
 LABEL_Z_OVER_MARKERS, LABEL_Z_UNDER_TILES = 650, 160
 #: The open data the map is drawn from, credited on the map as its licences ask (see data/README.md).
 DATA_ATTRIBUTION = (
@@ -70,6 +72,7 @@ def add_basemap(
                 html=f'<div class="bm-label"><span class="bm-zh">{zh}</span><span class="bm-en">{en}</span></div>',
                 icon_size=(90, 16),
                 icon_anchor=(45, 8),
+                class_name=LABEL_ICON,
             ),
             interactive=False,
             pane=LABEL_PANE,

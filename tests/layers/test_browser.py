@@ -264,6 +264,16 @@ def test_city_labels_sit_above_clusters_and_do_not_overlap(open_map, offline_map
         assert_labels_apart(page, f"zoom {zoom} in English")
 
 
+def test_city_labels_stand_still_while_the_clusters_animate(open_map, offline_map):
+    """City names are the basemap: they jump with the outlines, not glide with the cluster markers (Leaflet.
+    markercluster's transition on every marker icon made them fly in from one spot as the page opened)."""
+    opened = open_map(offline_map)
+    read = "Array.from(document.querySelectorAll('.bm-label')).map(l => l.getBoundingClientRect().left)"
+    at_once = opened.page.evaluate(read)
+    opened.page.wait_for_timeout(1000)  # markercluster's transition lasts 0.3 s
+    assert at_once == pytest.approx(opened.page.evaluate(read), abs=0.5)
+
+
 def assert_labels_apart(page, when: str) -> None:
     names, boxes = shown_label_boxes(page)
     assert len(names) >= 5, f"only {names} shown at {when}"
