@@ -41,15 +41,27 @@ def test_each_layer_hides_and_shows_its_features(open_map, offline_map):
     labels = opened.page.locator(".leaflet-control-layers-overlays label")
     geojson = json.loads((offline_map.parent / "features.geojson").read_text(encoding="utf-8"))
     assert labels.count() == len({f["properties"]["layer"] for f in geojson["features"]})  # one per layer drawn
+    drawn = (
+        "document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive').length"
+        " + document.querySelectorAll('.leaflet-marker-pane > *').length"
+    )
     for i in range(labels.count()):
         label, box = labels.nth(i), labels.nth(i).locator("input")
         shown = box.is_checked()
-        before = opened.shapes() + opened.page.locator(".leaflet-marker-pane > *").count()
+        before = opened.page.evaluate(drawn)
+        # The clusters take their markers away (or bring them) at the end of a 0.3 s animation: wait for it.
         label.click()
-        toggled = opened.shapes() + opened.page.locator(".leaflet-marker-pane > *").count()
-        assert (toggled < before) if shown else (toggled > before), label.inner_text()
+        assert_becomes(opened.page, f"{drawn} {'<' if shown else '>'} {before}", label.inner_text())
         label.click()
-        assert opened.shapes() + opened.page.locator(".leaflet-marker-pane > *").count() == before
+        assert_becomes(opened.page, f"{drawn} === {before}", label.inner_text())
+
+
+def assert_becomes(page, condition: str, what: str) -> None:
+    """The page's JavaScript `condition` comes true within a few seconds (what a person sees once it settles)."""
+    try:
+        page.wait_for_function(f"() => {condition}", timeout=5000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{what}: never became true: {condition}") from None
 
 
 def click_the_airport(opened):
