@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from baymap import build_map
-from baymap.layers.stills import CHROMIUM_FLAGS, chromium_path
+from baymap.layers.stills import CHROMIUM_FLAGS, chromium_path, wait_until_settled
 
 OUT = Path(__file__).parent / "screenshots"
 REVIEW_EXAMPLE = Path(__file__).parent / "review-example.txt"
@@ -35,8 +35,7 @@ def main() -> None:
             context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
             page = context.new_page()
             page.goto(page_path.as_uri())
-            page.wait_for_function("window.baymap !== undefined")
-            page.wait_for_timeout(600)  # the clusters' opening animation (0.3 s) over: the view a person sees
+            wait_until_settled(page)
             page.screenshot(path=OUT / "first-view.png")
             page.evaluate("window.__moved = false; baymap.map.once('moveend', () => { window.__moved = true; })")
             page.evaluate(f"baymap.go({STORY_STEP})")

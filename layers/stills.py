@@ -29,6 +29,20 @@ STILL_CSS = (
 )
 
 
+#: The page as a person sees it once it has opened: its script has run, and no cluster is in its animation
+#: (Leaflet.markercluster marks the map pane leaflet-cluster-anim until its markers stand still, 0.3 s).
+SETTLED = "window.baymap !== undefined && !document.querySelector('.leaflet-cluster-anim')"
+#: How long to look again for that animation, which the opening view starts a little after the script has run.
+SETTLE_MS = 500
+
+
+def wait_until_settled(page) -> None:
+    """Wait for SETTLED, long enough for the opening animation to have begun, and for SETTLED again."""
+    page.wait_for_function(SETTLED)
+    page.wait_for_timeout(SETTLE_MS)
+    page.wait_for_function(SETTLED)
+
+
 class StillError(BaymapError):
     """A still cannot be made: no browser to draw it with."""
 
@@ -46,6 +60,15 @@ def chromium_path() -> str:
     return found
 
 
+def still_page(html: str) -> str:
+    """The page with STILL_CSS at the end of its head: in force before its scripts run, so the city names are
+    thinned at the size the still shows them (a style added after loading enlarged names already thinned)."""
+    head_end = html.find("</head>")
+    if head_end == -1:
+        return f"<style>{STILL_CSS}</style>{html}"
+    return f"{html[:head_end]}<style>{STILL_CSS}</style>{html[head_end:]}"
+
+
 def png_from_page(html: str) -> bytes:
     """Load the (offline) page with the network cut, wait for the features, and photograph it."""
     try:
@@ -55,7 +78,7 @@ def png_from_page(html: str) -> bytes:
         raise StillError("--png needs Playwright: pip install 'baymap[stills]'") from None
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "map.html"
-        page_path.write_text(html, encoding="utf-8")
+        page_path.write_text(still_page(html), encoding="utf-8")
         chromium = chromium_path()
         with sync_playwright() as playwright:
             try:
@@ -68,8 +91,7 @@ def png_from_page(html: str) -> bytes:
                 context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
                 page = context.new_page()
                 page.goto(page_path.as_uri())
-                page.add_style_tag(content=STILL_CSS)
-                page.wait_for_function("window.baymap !== undefined")
+                wait_until_settled(page)
                 page.evaluate("document.fonts.ready")
                 return page.screenshot(type="png")
             finally:
