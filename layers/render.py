@@ -211,12 +211,8 @@ def page_geometries(features: Sequence[ResolvedFeature], gcj02: bool = False) ->
     if gcj02:
         outlines, boxes, points = on_gcj02(outlines), gcj02_geometry(boxes), gcj02_points(points)
     return {
-        f.id: PageGeometry(
-            some_points,
-            outline,
-            [leaflet_latlng(LngLat(west, south)), leaflet_latlng(LngLat(east, north))],
-        )
-        for f, some_points, outline, (west, south, east, north) in zip(
+        f.id: PageGeometry(some_points, outline, leaflet_bounds(*box))
+        for f, some_points, outline, box in zip(
             features, points, outlines.tolist(), shapely.bounds(boxes).tolist(), strict=True
         )
     }
@@ -331,7 +327,11 @@ def initial_bounds(
     if not shown:
         return None
     box = shapely.box(*shapely.total_bounds([f.geometry for f in shown]))
-    west, south, east, north = (shift(box) if shift else box).bounds
+    return leaflet_bounds(*(shift(box) if shift else box).bounds)
+
+
+def leaflet_bounds(west: float, south: float, east: float, north: float) -> list[list[float]]:
+    """A box as Leaflet takes it: [[south, west], [north, east]]."""
     return [leaflet_latlng(LngLat(west, south)), leaflet_latlng(LngLat(east, north))]
 
 

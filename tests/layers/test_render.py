@@ -7,10 +7,13 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+import shapely
 
+from baymap.geo.crs import gcj02_from_wgs84
+from baymap.geo.features import features_from_mentions
 from baymap.geo.lnglat import LngLat, leaflet_latlng
 from baymap.layers.escape import escape_text, json_for_script
-from baymap.layers.render import bilingual
+from baymap.layers.render import bilingual, on_gcj02, page_geometries
 from tests.conftest import build
 
 
@@ -156,12 +159,6 @@ def test_the_offline_sample_map_stays_under_one_and_a_half_megabytes(tmp_path):
 def test_page_geometries_move_every_point_outline_and_box_onto_gcj02_as_one_feature_alone_would(
     sample_mentions, gazetteer
 ):
-    import shapely
-
-    from baymap.geo.crs import gcj02_from_wgs84
-    from baymap.geo.features import features_from_mentions
-    from baymap.layers.render import on_gcj02, page_geometries
-
     features = features_from_mentions(sample_mentions, gazetteer)
     plain, moved = page_geometries(features), page_geometries(features, gcj02=True)
     assert sum(g.outline is not None for g in moved.values()) > 10 and sum(len(g.points) for g in moved.values()) > 10
