@@ -269,10 +269,9 @@ def _covered(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
 def _candidate(doc: _Doc, ending_start: int, end: int, ending: str, words: Lexicon) -> tuple[int, int] | None:
     """The name an ending closes, as (start, end), or None when it closes a phrase or a known place."""
     text, covered = doc.text, doc.covered
-    start = ending_start
     if _continues_a_word(text, end, words):
         return None
-    start = _type_word_start(text, covered, start, end, words)
+    start = _type_word_start(text, covered, ending_start, end, words)
     if start is None:
         return None
     kind = words.ending_kind[ending]
