@@ -17,6 +17,7 @@ from baymap.geo.matching import (
     mentions_from_columns,
     mentions_from_report,
 )
+from baymap.geo.parse_cache import collector_paused
 from baymap.geo.report import Report, Section, report_from_bytes, report_from_path
 from baymap.geo.unresolved import Unresolved, lexicon, unresolved_from_report, unresolved_from_spans
 
@@ -115,17 +116,12 @@ def _extract_chunk(sources: Sequence[Source]) -> list[tuple]:
     fifth of the time."""
     gazetteer, matcher = _WORKER_STATE
     packed = []
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for source in sources:
             report = source.read()
             columns = mention_columns(report, gazetteer, matcher)
             unresolved = unresolved_from_spans(report, zip(columns[2], columns[3], strict=True))
             packed.append((report.name, report.title, report.sections, report.text, columns, unresolved))
-    finally:
-        if paused:
-            gc.enable()
     return packed
 
 

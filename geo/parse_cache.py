@@ -15,7 +15,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -54,12 +54,20 @@ def cached(kind: str, depends_on: Iterable[bytes], parse: Callable[[], T]) -> T:
 def _unpickled(data: bytes) -> object:
     """pickle.loads with the cyclic collector paused: the records it makes (a hundred thousand for the gazetteer)
     hold no garbage, yet collections run as they pile up, each scanning the whole heap: half of the load time."""
-    paused = gc.isenabled()
+    with collector_paused():
+        return pickle.loads(data)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block without the cyclic garbage collector, for one that makes many objects and no cycles; the
+    collector is on again after it only if it was on before."""
+    was_on = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)
+        yield
     finally:
-        if paused:
+        if was_on:
             gc.enable()
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from baymap.geo import parse_cache
-from baymap.geo.parse_cache import cached
+from baymap.geo.parse_cache import cached, collector_paused
 
 
 @pytest.fixture
@@ -104,3 +106,15 @@ def test_a_user_file_that_redefines_a_member_gets_its_own_shape(cache_home, tmp_
     )
     redefined = geometries_from_gazetteer(load_gazetteer(mine), ["guang_fo"])["guang_fo"]
     assert redefined.area < shipped.area
+
+
+@pytest.mark.parametrize("was_on", [True, False])
+def test_the_collector_is_paused_for_a_block_and_left_as_it_was(was_on):
+    (gc.enable if was_on else gc.disable)()
+    try:
+        with pytest.raises(ValueError), collector_paused():
+            assert not gc.isenabled()
+            raise ValueError  # a block that fails hands the collector back too
+        assert gc.isenabled() is was_on
+    finally:
+        gc.enable()
