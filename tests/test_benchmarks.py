@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import cProfile
 import importlib
+import pstats
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,14 @@ def test_the_extraction_rate_is_measured_in_a_fresh_process_over_the_whole_corpu
     megabytes, seconds = bench_corpus.extraction_rate_in_fresh_process(tmp_path)
     assert megabytes == pytest.approx(sum(p.stat().st_size for p in paths) / 1e6)
     assert seconds > 0
+
+
+def test_every_stage_of_the_stage_benchmark_is_found_in_a_profile_of_extraction(bench_corpus, tmp_path):
+    bench_stages = importlib.import_module("bench_stages")
+    gazetteer = bench_stages.load_gazetteer()
+    matcher = bench_stages.matching.matcher_from_gazetteer(gazetteer)
+    sources = [bench_stages.Source(str(p)) for p in bench_corpus.write_corpus(tmp_path, 2)]
+    profile = cProfile.Profile()
+    profile.runcall(bench_stages.extract_all, sources, gazetteer, matcher)
+    seconds = bench_stages.stage_seconds(pstats.Stats(profile))
+    assert [label for label, s in seconds.items() if s <= 0] == []  # a stage renamed or no longer run shows here
