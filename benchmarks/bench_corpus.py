@@ -44,21 +44,29 @@ def write_corpus(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def extraction_rate(paths: list[Path]) -> tuple[float, float]:
-    """Read, normalise, match and look for unresolved names in every report, as build-map does."""
+def extraction_rate(paths: list[Path]) -> tuple[float, float, float]:
+    """Read, normalise, match and look for unresolved names in every report, as build-map does: megabytes,
+    seconds, and the CPU seconds this process and its workers spent meanwhile."""
     gazetteer = load_gazetteer()
     size = sum(p.stat().st_size for p in paths)
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     for _ in extractions_from_sources([Source(str(p)) for p in paths], gazetteer):
         pass
-    return size / 1e6, time.perf_counter() - started
+    return size / 1e6, time.perf_counter() - started, _cpu_seconds() - cpu_before
 
 
-def extraction_rate_in_fresh_process(folder: Path) -> tuple[float, float]:
+def _cpu_seconds() -> float:
+    """User and system time of this process and of its children that have ended (the pool's, once it is shut)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def extraction_rate_in_fresh_process(folder: Path) -> tuple[float, float, float]:
     """extraction_rate of the reports in `folder`, in a new process: nothing the last run read stays cached."""
     command = [sys.executable, __file__, "--extract-only", str(folder)]
-    megabytes, seconds = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
-    return float(megabytes), float(seconds)
+    megabytes, seconds, cpu = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
+    return float(megabytes), float(seconds), float(cpu)
 
 
 def main() -> None:
@@ -74,11 +82,12 @@ def main() -> None:
         folder = Path(tmp)
         (folder / "corpus").mkdir()
         paths = write_corpus(folder / "corpus", args.reports)
-        floors, rates = [], []
+        floors, rates, busy = [], [], []
         for _ in range(args.runs):  # alternated, so a slow spell of the machine weighs on both
             floors.append(time_floor())
-            megabytes, seconds = extraction_rate_in_fresh_process(folder / "corpus")
+            megabytes, seconds, cpu = extraction_rate_in_fresh_process(folder / "corpus")
             rates.append(megabytes / seconds)
+            busy.append(cpu / (seconds * (os.cpu_count() or 1)))
         floor, rate = statistics.median(floors), statistics.median(rates)
         print(f"corpus:       {len(paths)} reports, {megabytes:.1f} MB")
         print(f"floor:        median {floor:.2f} s for 'import geopandas, folium' in a fresh process")
@@ -86,6 +95,7 @@ def main() -> None:
             f"extraction:   median {rate:.1f} MB/s over {args.runs} runs (min {min(rates):.1f}, max {max(rates):.1f})"
             f" on {os.cpu_count()} cores: {rate * floor:.1f} MB in the floor's time"
         )
+        print(f"              the cores busy {statistics.median(busy):.0%} of the time (CPU of all processes / wall)")
         out = folder / "map"
         command = [sys.executable, "-m", "baymap.build_map", *map(str, paths), "--offline", "-q", "-o", str(out)]
         started = time.perf_counter()

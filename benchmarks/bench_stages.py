@@ -3,8 +3,9 @@
     python benchmarks/bench_stages.py [--reports 200]
 
 bench_corpus gives the rate; this says which stage to make faster. The total is timed without a profiler
-(median of three passes); each stage's share of it comes from one pass under cProfile, which slows the
-stages written in Python more than those that are one call into C, so the shares are a guide, not a measure.
+(median of three passes, each beside a floor as in bench_corpus); each stage's share of it comes from one
+pass under cProfile, which slows the stages written in Python more than those that are one call into C, so
+the shares are a guide, not a measure.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from bench_build import time_floor  # noqa: E402
 from bench_corpus import write_corpus  # noqa: E402
 
 from baymap.geo import Source, derivation, load_gazetteer, matching, report, unresolved  # noqa: E402
 from baymap.geo.corpus import extraction_from_report  # noqa: E402
 from baymap.geo.gazetteer import RuleSet  # noqa: E402
+from baymap.geo.parse_cache import collector_paused  # noqa: E402
 
 #: Each stage, and the function whose time (with what it calls) is the stage's. None of them calls another.
 STAGES = (
@@ -43,8 +46,10 @@ STAGES = (
 
 
 def extract_all(sources: list[Source], gazetteer, matcher) -> None:
-    for source in sources:
-        extraction_from_report(source.read(), gazetteer, matcher)
+    """Every report's extraction, the garbage collector paused as in a worker process."""
+    with collector_paused():
+        for source in sources:
+            extraction_from_report(source.read(), gazetteer, matcher)
 
 
 def stage_seconds(stats: pstats.Stats) -> dict[str, float]:
@@ -66,8 +71,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sources = [Source(str(path)) for path in write_corpus(Path(tmp), args.reports)]
         extract_all(sources, gazetteer, matcher)  # word lists and memos filled, as in a worker after its first chunk
-        passes = []
-        for _ in range(3):
+        passes, floors = [], []
+        for _ in range(3):  # alternated with the floor, so a slow spell of the machine weighs on both
+            floors.append(time_floor())
             started = time.perf_counter()
             extract_all(sources, gazetteer, matcher)
             passes.append(time.perf_counter() - started)
@@ -78,6 +84,7 @@ def main() -> None:
     seconds = stage_seconds(stats)
     share = {label: s / stats.total_tt for label, s in seconds.items()}
     print(f"reports:  {args.reports} (bench_corpus's), one process, warm")
+    print(f"floor:    median {statistics.median(floors):.2f} s for 'import geopandas, folium' in a fresh process")
     print(f"total:    {per_report:.2f} ms a report (median of 3 passes, no profiler)")
     print(f"{'stage':40} {'ms/report':>9} {'share':>6}")
     for label, _ in STAGES:

@@ -32,9 +32,10 @@ def test_the_corpus_is_the_samples_paragraphs_in_a_different_order_each_time(ben
 
 def test_the_extraction_rate_is_measured_in_a_fresh_process_over_the_whole_corpus(bench_corpus, tmp_path):
     paths = bench_corpus.write_corpus(tmp_path, 3)
-    megabytes, seconds = bench_corpus.extraction_rate_in_fresh_process(tmp_path)
+    megabytes, seconds, cpu = bench_corpus.extraction_rate_in_fresh_process(tmp_path)
     assert megabytes == pytest.approx(sum(p.stat().st_size for p in paths) / 1e6)
     assert seconds > 0
+    assert cpu > 0
 
 
 def test_every_stage_of_the_stage_benchmark_is_found_in_a_profile_of_extraction(bench_corpus, tmp_path):
