@@ -28,7 +28,7 @@ from bench_corpus import write_corpus  # noqa: E402
 
 from baymap.geo import Source, derivation, load_gazetteer, matching, report, unresolved  # noqa: E402
 from baymap.geo.corpus import extraction_from_report  # noqa: E402
-from baymap.geo.gazetteer import RuleSet  # noqa: E402
+from baymap.geo.gazetteer import Gazetteer, RuleSet  # noqa: E402
 from baymap.geo.parse_cache import collector_paused  # noqa: E402
 
 #: Each stage, and the function whose time (with what it calls) is the stage's. None of them calls another.
@@ -45,7 +45,7 @@ STAGES = (
 )
 
 
-def extract_all(sources: list[Source], gazetteer, matcher) -> None:
+def extract_all(sources: list[Source], gazetteer: Gazetteer, matcher: matching.Matcher) -> None:
     """Every report's extraction, the garbage collector paused as in a worker process."""
     with collector_paused():
         for source in sources:
