@@ -221,7 +221,7 @@ def page_geometries(features: Sequence[ResolvedFeature], gcj02: bool = False) ->
 def gcj02_points(groups: list[list[LngLat]]) -> list[list[LngLat]]:
     """Groups of points moved onto GCJ-02 together: one array for all of them."""
     flat = np.array([[p.lng, p.lat] for group in groups for p in group], dtype=float).reshape(-1, 2)
-    moved = iter(LngLat(lng, lat) for lng, lat in gcj02_coordinates(flat).tolist())
+    moved = (LngLat(lng, lat) for lng, lat in gcj02_coordinates(flat).tolist())
     return [list(itertools.islice(moved, len(group))) for group in groups]
 
 
